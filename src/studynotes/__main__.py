@@ -1,0 +1,5 @@
+"""Allow ``python -m studynotes``."""
+
+from studynotes.cli import main
+
+main()
