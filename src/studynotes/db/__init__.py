@@ -1,0 +1,1 @@
+"""The concept graph in SQL: models, sessions and read queries."""

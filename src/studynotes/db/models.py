@@ -1,0 +1,190 @@
+"""The concept graph: typed SQLAlchemy 2 models. Alembic migrations must agree with these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(String(1024), unique=True)
+    slug: Mapped[str] = mapped_column(String(1024), unique=True)
+    title: Mapped[str] = mapped_column(String(512))
+    frontmatter: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    size: Mapped[int] = mapped_column(BigInteger)
+    created: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated: Mapped[datetime] = mapped_column(DateTime, index=True)
+    indexed_at: Mapped[datetime] = mapped_column(DateTime)
+    html: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    parsed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    headings: Mapped[list[Heading]] = relationship(
+        back_populates="note", cascade="all, delete-orphan", order_by="Heading.position"
+    )
+    links_out: Mapped[list[Link]] = relationship(
+        back_populates="source",
+        cascade="all, delete-orphan",
+        foreign_keys="Link.source_id",
+        order_by="Link.position",
+    )
+
+
+class Heading(Base):
+    __tablename__ = "headings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(1024))
+    anchor: Mapped[str] = mapped_column(String(1024))
+    line: Mapped[int] = mapped_column(Integer)
+
+    note: Mapped[Note] = relationship(back_populates="headings")
+
+
+class Block(Base):
+    __tablename__ = "blocks"
+    __table_args__ = (UniqueConstraint("note_id", "block_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)
+    block_id: Mapped[str] = mapped_column(String(255))
+    line: Mapped[int] = mapped_column(Integer)
+
+
+class Link(Base):
+    __tablename__ = "links"
+    __table_args__ = (Index("ix_links_raw_target", "raw_target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    target_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notes.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    target_file: Mapped[str | None] = mapped_column(String(1024), nullable=True)
+    raw_target: Mapped[str] = mapped_column(String(1024))
+    heading: Mapped[str | None] = mapped_column(String(1024), nullable=True)
+    block: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    anchor: Mapped[str | None] = mapped_column(String(1024), nullable=True)
+    missing_anchor: Mapped[bool] = mapped_column(Boolean, default=False)
+    display: Mapped[str | None] = mapped_column(String(1024), nullable=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "link" | "embed"
+    line: Mapped[int] = mapped_column(Integer)
+    resolved: Mapped[bool] = mapped_column(Boolean)
+    via_alias: Mapped[bool] = mapped_column(Boolean, default=False)
+    ambiguous: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    source: Mapped[Note] = relationship(back_populates="links_out", foreign_keys=[source_id])
+    target: Mapped[Note | None] = relationship(foreign_keys=[target_id])
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    parent: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+
+
+class NoteTag(Base):
+    __tablename__ = "note_tags"
+
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    line: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Alias(Base):
+    __tablename__ = "aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(512), index=True)
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(String(1024), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+
+
+class Term(Base):
+    __tablename__ = "terms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(512), unique=True)
+    name: Mapped[str] = mapped_column(String(512), index=True)
+    definition: Mapped[str] = mapped_column(Text, default="")
+    definition_html: Mapped[str] = mapped_column(Text, default="")
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)
+    anchor: Mapped[str | None] = mapped_column(String(1024), nullable=True)
+    line: Mapped[int] = mapped_column(Integer)
+    shape: Mapped[str] = mapped_column(String(32))
+    empty: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    aliases: Mapped[list[TermAlias]] = relationship(
+        back_populates="term", cascade="all, delete-orphan"
+    )
+
+
+class TermAlias(Base):
+    __tablename__ = "term_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("terms.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(512), index=True)
+
+    term: Mapped[Term] = relationship(back_populates="aliases")
+
+
+class Meta(Base):
+    """Facts about the index as a whole (vault path, parser version, last run)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
