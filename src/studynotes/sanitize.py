@@ -1,0 +1,67 @@
+"""The HTML allowlist every rendered note passes through (nh3, a maintained Rust sanitiser).
+
+Notes may contain raw HTML; this keeps what reads well (formatting, tables, media) and
+drops anything that runs code: scripts, iframes, event handlers, ``javascript:`` URLs.
+"""
+
+from __future__ import annotations
+
+import nh3
+
+_TEXT = {
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
+    "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd",
+    "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small",
+    "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "time", "tr", "u", "ul", "var", "wbr", "audio", "video", "source",
+    "picture", "track", "aside", "header", "footer", "nav", "center", "font",
+}  # fmt: skip
+_MATHML = {
+    "math", "maction", "menclose", "merror", "mfenced", "mfrac", "mi", "mmultiscripts", "mn",
+    "mo", "mover", "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace",
+    "msqrt", "mstyle", "msub", "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder",
+    "munderover", "none", "semantics", "annotation",
+}  # fmt: skip
+_MATHML_ATTRS = {
+    "accent", "accentunder", "align", "columnalign", "columnlines", "columnspacing", "close",
+    "denomalign", "depth", "display", "displaystyle", "fence", "form", "frame", "height",
+    "largeop", "linethickness", "lspace", "mathsize", "mathvariant", "maxsize", "minsize",
+    "movablelimits", "notation", "numalign", "open", "rowalign", "rowlines", "rowspacing",
+    "rspace", "scriptlevel", "separator", "separators", "stretchy", "symmetric", "width",
+    "xmlns", "encoding",
+}  # fmt: skip
+_COMMON = {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "tabindex"}
+
+_ATTRIBUTES: dict[str, set[str]] = {
+    "*": _COMMON,
+    "a": {"href", "rel", "target"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "audio": {"src", "controls"},
+    "video": {"src", "controls", "width", "height", "poster"},
+    "source": {"src", "type"},
+    "input": {"type", "checked", "disabled"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "details": {"open"},
+    "time": {"datetime"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    **{tag: set(_MATHML_ATTRS) for tag in _MATHML},
+}
+
+
+def sanitize(html: str) -> str:
+    """Only allowlisted tags, attributes and URL schemes survive; comments are dropped."""
+    return nh3.clean(
+        html,
+        tags=_TEXT | _MATHML,
+        clean_content_tags={"script", "style"},
+        attributes=_ATTRIBUTES,
+        generic_attribute_prefixes={"data-"},
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel=None,
+        strip_comments=True,
+    )

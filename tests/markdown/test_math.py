@@ -1,0 +1,67 @@
+"""``$...$`` / ``$$...$$`` math typeset to MathML on the server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.utils import read_fixture_file
+
+from studynotes.markdown.math import math_plugin, render_latex
+
+CASES = read_fixture_file(Path(__file__).parent / "fixtures" / "math.md")
+
+
+def make_md(plugin: Callable[[MarkdownIt], None]) -> MarkdownIt:
+    """The app's CommonMark configuration with one plugin, so each test isolates it."""
+    return (
+        MarkdownIt("commonmark", {"breaks": True, "html": True})
+        .enable(["table", "strikethrough"])
+        .use(plugin)
+    )
+
+
+@pytest.fixture
+def md() -> MarkdownIt:
+    return make_md(math_plugin)
+
+
+@pytest.mark.parametrize(("line", "title", "source", "expected"), CASES, ids=[c[1] for c in CASES])
+def test_math_fixture_renders_as_expected(
+    md: MarkdownIt, line: int, title: str, source: str, expected: str
+) -> None:
+    assert md.render(source) == expected
+
+
+@pytest.mark.parametrize(
+    "latex", ["{", r"\sqrt", r"\left(", "a^", "a_", r"\begin{matrix}", r"\frac", "}{"]
+)
+def test_broken_formula_renders_its_source_and_never_raises(latex: str) -> None:
+    html = render_latex(latex, "inline")
+
+    assert html.startswith('<code class="math-error" title="Cannot render formula (')
+    assert html.endswith(">" + latex.replace("&", "&amp;").replace("<", "&lt;") + "</code>")
+
+
+def test_formula_error_title_is_escaped() -> None:
+    html = render_latex(r'\begin{matrix} "<x>"', "block")
+
+    assert 'title="Cannot render formula (' in html
+    assert "<x>" not in html
+
+
+def test_repeated_formula_is_converted_once() -> None:
+    latex = r"\sum_{i=1}^{n} i^{37}"
+    render_latex(latex, "block")
+    hits = render_latex.cache_info().hits
+
+    render_latex(latex, "block")
+
+    assert render_latex.cache_info().hits == hits + 1
+
+
+def test_display_flag_reaches_mathml() -> None:
+    assert 'display="block"' in render_latex("x", "block")
+    assert 'display="inline"' in render_latex("x", "inline")
