@@ -1,0 +1,177 @@
+"""Turn per-note term candidates into the vault's glossary.
+
+This is the one glossary step that sees the whole vault: a phrase "defined" in several
+notes is a label the author reuses (``**Limitations**:``), not a term.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from studynotes.glossary._labels import label_key, normalise_space
+from studynotes.glossary.extract import TermCandidate
+from studynotes.paths import slugify
+
+__all__ = ["GlossaryNote", "GlossaryTerm", "collect_terms", "term_key", "term_slug"]
+
+
+@dataclass(slots=True)
+class GlossaryNote:
+    """A one-concept note marked as a glossary entry: its title and aliases are the term."""
+
+    path: str
+    title: str
+    aliases: list[str]
+    first_paragraph_text: str
+    first_paragraph_html: str
+
+
+@dataclass(slots=True)
+class GlossaryTerm:
+    slug: str
+    name: str
+    aliases: list[str]
+    definition: str
+    definition_html: str
+    note_path: str
+    anchor: str | None
+    line: int
+    shape: str
+    empty: bool
+
+
+def term_key(name: str) -> str:
+    """How names are compared: case-insensitive, surrounding punctuation ignored."""
+    return label_key(name)
+
+
+def term_slug(name: str) -> str:
+    """Readable lower-case slug; Unicode letters kept, everything else becomes ``-``."""
+    return slugify(unicodedata.normalize("NFKC", name)) or "term"
+
+
+@dataclass(slots=True)
+class _Entry:
+    note_path: str
+    order: int  # position in the note: the glossary note's own entry comes first
+    candidate: TermCandidate
+    from_glossary_note: bool
+
+
+def collect_terms(
+    candidates_by_note: dict[str, list[TermCandidate]],
+    *,
+    glossary_notes: list[GlossaryNote],
+) -> list[GlossaryTerm]:
+    """Build the vault glossary, sorted by note path then line, with unique slugs."""
+    glossary_paths = {note.path for note in glossary_notes}
+    per_note: dict[str, list[_Entry]] = defaultdict(list)
+    for note in glossary_notes:
+        per_note[note.path].append(_Entry(note.path, -1, _note_candidate(note), True))
+    for path, candidates in candidates_by_note.items():
+        ordered = sorted(candidates, key=lambda c: c.line)
+        per_note[path].extend(_Entry(path, i, c, False) for i, c in enumerate(ordered))
+
+    kept_by_note = {path: _first_definitions(entries) for path, entries in per_note.items()}
+    kept = _drop_repeated_labels(kept_by_note, glossary_paths)
+    kept.sort(key=lambda e: (e.note_path, e.candidate.line, e.order))
+    # A glossary note's title and aliases are its own: other terms may not use them as aliases.
+    reserved = {key for e in kept if e.from_glossary_note for key in _keys(e)}
+    return list(_with_slugs(kept, reserved))
+
+
+def _note_candidate(note: GlossaryNote) -> TermCandidate:
+    return TermCandidate(
+        name=normalise_space(note.title),
+        aliases=list(note.aliases),
+        definition=note.first_paragraph_text.strip(),
+        definition_html=note.first_paragraph_html.strip(),
+        line=1,
+        shape="note",
+        anchor=None,
+    )
+
+
+def _first_definitions(entries: list[_Entry]) -> list[_Entry]:
+    """Within one note, a term defined twice keeps its first non-empty definition."""
+    chosen: dict[str, _Entry] = {}
+    claimed: set[str] = set()  # aliases a glossary note declares for its own term
+    for entry in sorted(entries, key=lambda e: e.order):
+        key = term_key(entry.candidate.name)
+        if not key or key in claimed:
+            continue
+        current = chosen.get(key)
+        if current is None or (
+            not current.candidate.definition.strip() and entry.candidate.definition.strip()
+        ):
+            chosen[key] = entry
+        if entry.from_glossary_note:
+            claimed.update(_keys(entry) - {key})
+    return sorted(chosen.values(), key=lambda e: e.order)
+
+
+def _keys(entry: _Entry) -> set[str]:
+    """Phrases an entry claims: its name, plus the aliases a glossary note declares."""
+    keys = {term_key(entry.candidate.name)}
+    if entry.from_glossary_note:
+        keys.update(term_key(alias) for alias in entry.candidate.aliases)
+    return {key for key in keys if key}
+
+
+def _drop_repeated_labels(
+    kept_by_note: dict[str, list[_Entry]], glossary_paths: set[str]
+) -> list[_Entry]:
+    """A phrase in two or more notes is a label, unless exactly one is a glossary note."""
+    notes_by_key: dict[str, set[str]] = defaultdict(set)
+    for path, entries in kept_by_note.items():
+        for entry in entries:
+            for key in _keys(entry):
+                notes_by_key[key].add(path)
+
+    def survives(entry: _Entry) -> bool:
+        for key in _keys(entry):
+            paths = notes_by_key[key]
+            if len(paths) < 2:
+                continue
+            owners = paths & glossary_paths
+            if len(owners) != 1 or entry.note_path not in owners:
+                return False
+        return True
+
+    return [entry for entries in kept_by_note.values() for entry in entries if survives(entry)]
+
+
+def _with_slugs(entries: Iterable[_Entry], reserved: set[str]) -> Iterable[GlossaryTerm]:
+    taken: set[str] = set()
+    for entry in entries:
+        candidate = entry.candidate
+        base = term_slug(candidate.name)
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        seen = {term_key(candidate.name)}
+        aliases: list[str] = []
+        for alias in candidate.aliases:
+            key = term_key(alias)
+            if not key or key in seen or (key in reserved and not entry.from_glossary_note):
+                continue
+            seen.add(key)
+            aliases.append(normalise_space(alias))
+        definition = candidate.definition.strip()
+        yield GlossaryTerm(
+            slug=slug,
+            name=candidate.name,
+            aliases=aliases,
+            definition=definition,
+            definition_html=candidate.definition_html.strip() if definition else "",
+            note_path=entry.note_path,
+            anchor=candidate.anchor,
+            line=candidate.line,
+            shape=candidate.shape,
+            empty=not definition,
+        )

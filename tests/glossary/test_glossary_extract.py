@@ -1,0 +1,222 @@
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.utils import read_fixture_file
+
+from studynotes.glossary.extract import TermCandidate, extract_terms
+
+FIXTURES = Path(__file__).parent / "fixtures"
+Extract = Callable[[str], list[TermCandidate]]
+
+Row = tuple[str, str, int, tuple[str, ...], str]
+
+
+def _cases(name: str) -> list[Any]:
+    return [
+        pytest.param(text, expected, id=title.replace(" ", "-"))
+        for _, title, text, expected in read_fixture_file(FIXTURES / name)
+    ]
+
+
+def _parse_expected(block: str) -> list[Row]:
+    rows: list[Row] = []
+    for line in block.splitlines():
+        if not line.strip():
+            continue
+        name, shape, number, aliases, definition = (part.strip() for part in line.split("|"))
+        alias_list = tuple(a.strip() for a in aliases.split(";") if a.strip())
+        rows.append((name, shape, int(number), alias_list, definition.replace("\\n", "\n")))
+    return rows
+
+
+def _row(c: TermCandidate) -> Row:
+    return (c.name, c.shape, c.line, tuple(c.aliases), c.definition)
+
+
+@pytest.mark.parametrize(("text", "expected"), _cases("terms.md"))
+def test_glossary_shape_yields_expected_terms(extract: Extract, text: str, expected: str) -> None:
+    assert [_row(c) for c in extract(text)] == _parse_expected(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), _cases("nonterms.md"))
+def test_bold_label_is_not_a_term(extract: Extract, text: str, expected: str) -> None:
+    assert expected.strip() == ""
+    assert [_row(c) for c in extract(text)] == []
+
+
+LABEL_WORDS = [
+    "Example",
+    "Examples",
+    "Pros",
+    "Cons",
+    "Note",
+    "Fix",
+    "Caveat",
+    "Use Case",
+    "Back to",
+    "Characteristics",
+    "Update Rule",
+    "Summary",
+    "Intuition",
+    "Limitations",
+    "Advantages",
+    "Disadvantages",
+    "Definition",
+    "Idea",
+    "Key Idea",
+    "Problem",
+    "Solution",
+    "Goal",
+    "Result",
+    "Results",
+    "Input",
+    "Output",
+    "Step",
+    "Tip",
+    "Warning",
+    "Important",
+    "Source",
+    "References",
+    "TL;DR",
+    "Why",
+    "How",
+    "When",
+    "Overview",
+    "Motivation",
+    "Takeaway",
+    "Question",
+    "Answer",
+    "Hint",
+    "Remember",
+    "See also",
+]
+
+
+@pytest.mark.parametrize("word", LABEL_WORDS)
+def test_label_word_with_colon_is_not_a_term(extract: Extract, word: str) -> None:
+    prose = "this line reads like an ordinary explanation of something."
+    for text in (f"**{word}**: {prose}", f"- **{word}:** {prose}", f"**{word.upper()}**: {prose}"):
+        assert extract(text) == [], text
+
+
+def test_bold_label_followed_by_list_is_not_a_term(extract: Extract) -> None:
+    text = "**Scheduling Policies**\n- round robin\n- shortest job first\n"
+    assert extract(text) == []
+
+
+def test_same_bold_line_with_a_definition_line_is_a_term(extract: Extract) -> None:
+    text = "**Round Robin**\nEach process gets the processor for one fixed time slice in turn.\n"
+    assert [c.name for c in extract(text)] == ["Round Robin"]
+
+
+def test_empty_definition_in_a_list_item_is_kept_with_empty_html(extract: Extract) -> None:
+    [term] = extract("- **Zero Redundancy Optimiser**:\n- another item\n")
+    assert (term.name, term.definition, term.definition_html) == (
+        "Zero Redundancy Optimiser",
+        "",
+        "",
+    )
+
+
+def test_definition_html_is_rendered_inline(extract: Extract) -> None:
+    [term] = extract("**Softmax**: turns *scores* into `probabilities` via [exp](https://e.org).")
+    assert term.definition == "turns scores into probabilities via exp."
+    assert term.definition_html == (
+        'turns <em>scores</em> into <code>probabilities</code> via <a href="https://e.org">exp</a>.'
+    )
+    assert "<p>" not in term.definition_html
+
+
+def test_multiline_definition_html_keeps_the_line_break(extract: Extract) -> None:
+    [term] = extract("- **Warmup**: raises the rate\n  over the first steps.\n")
+    assert term.definition_html == "raises the rate<br />\nover the first steps."
+
+
+def test_line_number_counts_soft_breaks(extract: Extract) -> None:
+    text = "\n\nSome intro line.\nAnother line.\n**Weight Tying**: shares the embeddings.\n"
+    [term] = extract(text)
+    assert term.line == 5
+
+
+def test_line_number_includes_frontmatter(md_frontmatter: MarkdownIt) -> None:
+    parser = md_frontmatter
+    text = (
+        "---\ntitle: x\ntags: [a]\n---\n\n**Weight Tying**: shares input and output embeddings.\n"
+    )
+    env: dict[str, Any] = {}
+    [term] = extract_terms(parser.parse(text, env), parser, env)
+    assert term.line == 6
+
+
+def test_unknown_inline_tokens_contribute_their_content(
+    new_parser: Callable[[], MarkdownIt],
+) -> None:
+    md = new_parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse("**Residual Stream**: PLACEHOLDER carried through every layer.", env)
+    inline = tokens[1]
+    assert inline.children is not None
+    text_token = inline.children[-1]
+    head, tail = text_token.content.split("PLACEHOLDER")
+    wikilink = text_token.copy(type="wikilink", content="the hidden state")
+    inline.children[-1:] = [
+        text_token.copy(content=head),
+        wikilink,
+        text_token.copy(content=tail),
+    ]
+    md.add_render_rule("wikilink", lambda self, tokens, idx, options, env: "<a>link</a>")
+    [term] = extract_terms(tokens, md, env)
+    assert term.definition == "the hidden state carried through every layer."
+    assert "<a>link</a>" in term.definition_html
+
+
+def test_anchor_is_the_id_of_the_enclosing_block(md: MarkdownIt) -> None:
+    env: dict[str, Any] = {}
+    tokens = md.parse("- **KV Cache Reuse**: keeps keys and values between calls.\n", env)
+    item = next(t for t in tokens if t.type == "list_item_open")
+    item.attrSet("id", "^kv")
+    [term] = extract_terms(tokens, md, env)
+    assert term.anchor == "^kv"
+
+
+def test_anchor_is_none_without_an_id(extract: Extract) -> None:
+    [term] = extract("**Weight Tying**: shares input and output embeddings.")
+    assert term.anchor is None
+
+
+def test_cjk_term_is_a_term(extract: Extract) -> None:
+    [term] = extract("**注意力机制**: 在每一步为输入的各部分分配权重。")
+    assert term.name == "注意力机制"
+    assert term.shape == "colon"
+
+
+def test_what_is_expansion_becomes_an_alias(extract: Extract) -> None:
+    [term] = extract("**What is RoPE?** Rotary Position Embedding\nRotates query and key pairs.")
+    assert term.name == "RoPE"
+    assert term.aliases == ["Rotary Position Embedding"]
+    assert term.definition.startswith("Rotary Position Embedding\n")
+
+
+def test_what_is_other_text_is_not_an_alias(extract: Extract) -> None:
+    [term] = extract("**What is RoPE?** A way to encode positions by rotation.")
+    assert term.aliases == []
+
+
+_FRAGMENTS = [
+    *("**", "*", ":", "\uff1a", "(", ")", "?", "What is ", "- ", "1. ", "> ", "[!note] "),
+    *("\n", "\n\n", " is a ", "Term", "ABC", "word ", "| a | b |\n|---|---|\n", ": ", "\t"),
+    *("![[x.png]]", "[l](u)", "`c`", "=", "2019", "注意"),
+]
+
+
+def test_extractor_never_fails_and_reports_lines_inside_the_note(extract: Extract) -> None:
+    rng = random.Random(20240118)
+    for _ in range(2000):
+        text = "".join(rng.choices(_FRAGMENTS, k=rng.randint(1, 30)))
+        for term in extract(text):
+            assert term.name and term.name == term.name.strip(), text
+            assert 1 <= term.line <= text.count("\n") + 1, text

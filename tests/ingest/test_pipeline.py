@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from studynotes.config import Settings
+from studynotes.db.models import Link, Note, Tag, Term
+from studynotes.db.session import open_database
+from studynotes.ingest.pipeline import index_vault
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return open_database(f"sqlite:///{tmp_path / 'index.sqlite3'}")
+
+
+def _index(vault: Path, engine: Engine) -> object:
+    return index_vault(Settings(vault=vault, workers=1), engine)
+
+
+def _html(engine: Engine, path: str) -> str:
+    with engine.connect() as conn:
+        return str(conn.execute(select(Note.html).where(Note.path == path)).scalar_one())
+
+
+def _touch_later(path: Path) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+
+
+def test_full_index_stores_notes_links_and_tags(vault_copy: Path, engine: Engine) -> None:
+    report = _index(vault_copy, engine)
+    with engine.connect() as conn:
+        paths = set(conn.execute(select(Note.path)).scalars())
+        tags = set(conn.execute(select(Tag.name)).scalars())
+        links = conn.execute(select(Link.raw_target, Link.resolved)).all()
+    assert "Transformers.md" in paths and "a/Overview.md" in paths
+    assert "architecture" in tags
+    assert ("Overview", True) in links
+    assert report.parsed == len(paths)
+
+
+def test_unchanged_vault_parses_nothing(vault_copy: Path, engine: Engine) -> None:
+    _index(vault_copy, engine)
+    again = _index(vault_copy, engine)
+    assert again.unchanged is True
+    assert again.parsed == 0
+
+
+def test_only_changed_files_are_parsed_again(vault_copy: Path, engine: Engine) -> None:
+    _index(vault_copy, engine)
+    note = vault_copy / "LoRA.md"
+    note.write_text(note.read_text() + "\nA new line.\n")
+    _touch_later(note)
+    _touch_later(vault_copy / "b" / "Overview.md")  # touched, same content
+    report = _index(vault_copy, engine)
+    assert report.parsed == 1
+    assert "A new line." in _html(engine, "LoRA.md")
+
+
+def test_new_note_resolves_links_in_unchanged_notes(vault_copy: Path, engine: Engine) -> None:
+    (vault_copy / "Linker.md").write_text("Soon: [[Future Note]]\n")
+    _index(vault_copy, engine)
+    assert "is-unresolved" in _html(engine, "Linker.md")
+    (vault_copy / "Future Note.md").write_text("# Here now\n")
+    report = _index(vault_copy, engine)
+    assert report.parsed == 1
+    html = _html(engine, "Linker.md")
+    assert 'href="/notes/future-note"' in html and "is-unresolved" not in html
+
+
+def test_deleted_note_disappears_and_its_links_become_unresolved(
+    vault_copy: Path, engine: Engine
+) -> None:
+    _index(vault_copy, engine)
+    (vault_copy / "b" / "Overview.md").unlink()
+    (vault_copy / "Linker2.md").write_text("[[b/Overview]]\n")
+    _index(vault_copy, engine)
+    with engine.connect() as conn:
+        assert conn.execute(select(Note).where(Note.path == "b/Overview.md")).first() is None
+        resolved = conn.execute(
+            select(Link.resolved).where(Link.raw_target == "b/Overview")
+        ).scalar_one()
+    assert resolved is False
+
+
+def test_slugs_stay_stable_when_a_clashing_note_arrives(vault_copy: Path, engine: Engine) -> None:
+    (vault_copy / "A B.md").write_text("first\n")
+    _index(vault_copy, engine)
+    (vault_copy / "a-b.md").write_text("second\n")
+    _index(vault_copy, engine)
+    with engine.connect() as conn:
+        slugs = {p: s for p, s in conn.execute(select(Note.path, Note.slug))}
+    assert slugs["A B.md"] == "a-b"
+    assert slugs["a-b.md"] == "a-b-2"
+
+
+def test_glossary_terms_are_stored_with_their_note(vault_copy: Path, engine: Engine) -> None:
+    (vault_copy / "Terms.md").write_text(
+        "**Perplexity** is the exponential of the average negative log-likelihood.\n\n"
+        "Bilingual Evaluation Understudy (**BLEU**): n-gram precision against references.\n"
+    )
+    _index(vault_copy, engine)
+    with engine.connect() as conn:
+        names = set(conn.execute(select(Term.name)).scalars())
+    assert {"Perplexity", "BLEU"} <= names
+
+
+def test_vault_is_never_written(vault_copy: Path, engine: Engine) -> None:
+    before = {p: p.stat().st_mtime_ns for p in vault_copy.rglob("*")}
+    _index(vault_copy, engine)
+    assert {p: p.stat().st_mtime_ns for p in vault_copy.rglob("*")} == before
+
+
+def test_process_pool_gives_the_same_index(tmp_path: Path) -> None:
+    vault = tmp_path / "many"
+    vault.mkdir()
+    for i in range(80):
+        (vault / f"N{i}.md").write_text(f"# Note {i}\n\nLinks to [[N{(i + 1) % 80}]]. #t{i % 3}x\n")
+    serial = open_database(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    pooled = open_database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    index_vault(Settings(vault=vault, workers=1), serial)
+    report = index_vault(Settings(vault=vault, workers=2), pooled)
+    assert report.parsed == 80 and report.unresolved == 0
+    for engine in (serial, pooled):
+        with engine.connect() as conn:
+            assert len(conn.execute(select(Note.html)).all()) == 80
+    assert _html(serial, "N5.md") == _html(pooled, "N5.md")
+
+
+def test_term_without_block_id_points_at_the_heading_above(
+    vault_copy: Path, engine: Engine
+) -> None:
+    (vault_copy / "Terms.md").write_text(
+        "# Intro\n\ntext\n\n## Metrics\n\n**Perplexity** is a measure of how surprised a model is by text.\n"
+    )
+    _index(vault_copy, engine)
+    with engine.connect() as conn:
+        anchor = conn.execute(select(Term.anchor).where(Term.name == "Perplexity")).scalar_one()
+    assert anchor == "metrics"
