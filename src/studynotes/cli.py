@@ -1,0 +1,125 @@
+"""The command line: thin wrappers over the library (index, check, serve)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from studynotes.check import find_problems
+from studynotes.config import Settings
+from studynotes.db.session import DatabaseError, open_database
+from studynotes.ingest.discover import VaultError, check_vault
+from studynotes.ingest.pipeline import IndexReport, Progress, index_vault
+
+_VAULT = click.argument("vault", required=False, type=click.Path(path_type=Path))
+_DB = click.option("--db", "db", metavar="URL", help="SQLAlchemy database URL.")
+
+
+def _settings(**flags: Any) -> Settings:
+    """Environment variables first, then the flags the user actually gave."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise click.UsageError(f"invalid setting: {exc.errors()[0]['msg']}") from exc
+
+
+def _fail(message: str) -> None:
+    click.echo(f"studynotes: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _open(settings: Settings) -> Engine:
+    try:
+        check_vault(settings.vault)
+        return open_database(settings.database_url())
+    except (VaultError, DatabaseError) as exc:
+        _fail(str(exc))
+        raise AssertionError from exc  # unreachable: _fail exits
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
+        task = bar.add_task("parse", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _index(settings: Settings, engine: Engine, *, quiet: bool = False) -> IndexReport:
+    try:
+        with _progress(not quiet and sys.stderr.isatty()) as progress:
+            report = index_vault(settings, engine, progress=progress)
+    except VaultError as exc:
+        _fail(str(exc))
+        raise AssertionError from exc
+    for path, why in report.skipped:
+        click.echo(f"warning: skipped {path}: {why}", err=True)
+    return report
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="studynotes")
+def main() -> None:
+    """Turn an Obsidian vault of study notes into a browsable, searchable knowledge base."""
+
+
+@main.command()
+@_VAULT
+@_DB
+def index(vault: Path | None, db: str | None) -> None:
+    """Build or update the index of VAULT (default: ./notes)."""
+    settings = _settings(vault=vault, db=db)
+    engine = _open(settings)
+    report = _index(settings, engine)
+    for path, warning in report.warnings:
+        click.echo(f"warning: {path}: {warning}", err=True)
+    click.echo(report.summary())
+
+
+@main.command()
+@_VAULT
+@_DB
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def check(vault: Path | None, db: str | None, fmt: str) -> None:
+    """Report broken links, duplicate names, bad frontmatter and empty terms in VAULT.
+
+    Exit status: 0 clean, 1 problems found, 2 usage error.
+    """
+    settings = _settings(vault=vault, db=db)
+    engine = _open(settings)
+    report = _index(settings, engine, quiet=True)
+    problems = find_problems(engine)
+    if fmt == "json":
+        payload = {
+            "problems": [p.as_dict() for p in problems],
+            "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            click.echo(problem.as_text())
+        files = len({p.path for p in problems})
+        click.echo(
+            f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} "
+            f"file{'s' * (files != 1)} ({report.notes} notes checked)"
+            if problems
+            else f"no problems ({report.notes} notes checked)"
+        )
+    sys.exit(1 if problems else 0)

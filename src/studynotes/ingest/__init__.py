@@ -1,0 +1,1 @@
+"""From vault files to the concept graph: discover, parse, resolve, store."""

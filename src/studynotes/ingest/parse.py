@@ -1,0 +1,182 @@
+"""One file in, one ``ParsedNote`` out. Knows nothing of other notes, so it runs in parallel
+and its result is cached by content hash."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import asdict, dataclass, field
+from typing import Any, cast
+
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+
+from studynotes.frontmatter import parse_frontmatter
+from studynotes.glossary.extract import TermCandidate, extract_terms
+from studynotes.markdown import PARSER_VERSION, make_parser
+from studynotes.markdown.collect import inline_text
+from studynotes.markdown.facts import BlockFact, HeadingFact, RawLink, TagFact, facts
+from studynotes.paths import VaultPath, note_title
+from studynotes.sanitize import sanitize
+
+
+@dataclass(slots=True)
+class Section:
+    """The stretch of a note's HTML that a heading opens, for ``![[Note#Heading]]``."""
+
+    anchor: str
+    level: int
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class GlossaryEntry:
+    """The first paragraph of a one-concept note, when the note is a glossary entry."""
+
+    text: str
+    html: str
+
+
+@dataclass(slots=True)
+class ParsedNote:
+    path: VaultPath
+    title: str
+    frontmatter: dict[str, Any] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+    tags: list[TagFact] = field(default_factory=list)
+    cssclasses: list[str] = field(default_factory=list)
+    created: str | None = None
+    headings: list[HeadingFact] = field(default_factory=list)
+    blocks: list[BlockFact] = field(default_factory=list)
+    block_html: dict[str, str] = field(default_factory=dict)
+    links: list[RawLink] = field(default_factory=list)
+    html: str = ""
+    sections: list[Section] = field(default_factory=list)
+    text: str = ""
+    terms: list[TermCandidate] = field(default_factory=list)
+    first_paragraph: GlossaryEntry | None = None
+    glossary_flag: bool = False
+    warnings: list[str] = field(default_factory=list)
+    version: str = PARSER_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ParsedNote:
+        d = dict(data)
+        d["tags"] = [TagFact(**t) for t in d.get("tags", [])]
+        d["headings"] = [HeadingFact(**h) for h in d.get("headings", [])]
+        d["blocks"] = [BlockFact(**b) for b in d.get("blocks", [])]
+        d["links"] = [RawLink(**link) for link in d.get("links", [])]
+        d["sections"] = [Section(**s) for s in d.get("sections", [])]
+        d["terms"] = [TermCandidate(**t) for t in d.get("terms", [])]
+        fp = d.get("first_paragraph")
+        d["first_paragraph"] = GlossaryEntry(**fp) if fp else None
+        return cls(**d)
+
+
+def _segments(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token ranges of the top-level blocks, each rendered and sanitised on its own."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    depth = 0
+    for i, token in enumerate(tokens):
+        depth += token.nesting
+        if depth == 0:
+            ranges.append((start, i + 1))
+            start = i + 1
+    if start < len(tokens):
+        ranges.append((start, len(tokens)))
+    return ranges
+
+
+def _block_range(tokens: list[Token], start: int) -> int:
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += tokens[j].nesting
+        if depth <= 0:
+            return j + 1
+    return len(tokens)
+
+
+def _is_glossary_flag(data: dict[str, Any]) -> bool:
+    flag = data.get("glossary")
+    kind = str(data.get("type", "")).strip().lower()
+    return flag is True or str(flag).lower() in ("true", "yes") or kind in ("glossary", "term")
+
+
+def parse_note(path: VaultPath, source: str) -> ParsedNote:
+    """Parse one note's text into facts and placeholder HTML (links resolved later)."""
+    md = make_parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse(source, env)
+    found = facts(env)
+    note = ParsedNote(path=path, title=note_title(path))
+
+    for token in tokens:
+        if token.type == "front_matter":
+            fm = parse_frontmatter(token.content)
+            note.frontmatter, note.aliases, note.cssclasses = fm.data, fm.aliases, fm.cssclasses
+            note.created, note.warnings = fm.created, list(fm.warnings)
+            note.title = fm.title or note.title
+            note.tags = [TagFact(t, 1) for t in fm.tags]
+            note.glossary_flag = _is_glossary_flag(fm.data)
+            break
+
+    seen_tags = {t.name.casefold() for t in note.tags}
+    for tag in found.tags:
+        if tag.name.casefold() not in seen_tags:
+            seen_tags.add(tag.name.casefold())
+            note.tags.append(tag)
+    note.headings, note.blocks, note.links = found.headings, found.blocks, found.links
+
+    options = md.options
+    renderer = cast(RendererHTML, md.renderer)
+    parts: list[str] = []
+    offset = 0
+    open_sections: list[Section] = []
+    for start, end in _segments(tokens):
+        head = tokens[start]
+        if head.type == "heading_open":
+            level = int(head.tag[1:])
+            while open_sections and open_sections[-1].level >= level:
+                open_sections.pop().end = offset
+            section = Section(str(head.attrGet("id") or ""), level, offset, -1)
+            note.sections.append(section)
+            open_sections.append(section)
+        html = sanitize(md.renderer.render(tokens[start:end], options, env)).replace("<p></p>", "")
+        parts.append(html)
+        offset += len(html)
+    for section in open_sections:
+        section.end = offset
+    note.html = "".join(parts)
+
+    for i, token in enumerate(tokens):
+        block_id = token.attrGet("id")
+        if token.nesting == 1 and isinstance(block_id, str) and block_id.startswith("^"):
+            end = _block_range(tokens, i)
+            rendered = md.renderer.render(tokens[i:end], options, env)
+            if token.type == "list_item_open":  # a list item needs its list around it
+                list_tag = "ol" if token.markup in (".", ")") else "ul"
+                rendered = f"<{list_tag}>{rendered}</{list_tag}>"
+            note.block_html[block_id[1:]] = sanitize(rendered)
+        if token.type == "paragraph_open" and token.level == 0 and note.first_paragraph is None:
+            inline = tokens[i + 1]
+            note.first_paragraph = GlossaryEntry(
+                text=inline_text(inline.children).strip(),
+                html=sanitize(renderer.renderInline(inline.children or [], options, env)),
+            )
+
+    note.text = "\n".join(
+        inline_text(t.children) for t in tokens if t.type == "inline" and t.children
+    )
+    try:
+        note.terms = extract_terms(tokens, md, env)
+    except Exception as exc:  # a glossary bug must not cost the reader the note
+        note.warnings.append(f"glossary extraction failed: {type(exc).__name__}: {exc}")
+    return note
+
+
+def folder_of(path: VaultPath) -> str:
+    return posixpath.dirname(path)

@@ -1,0 +1,217 @@
+"""``index_vault``: discover, read and parse what changed, resolve, render, store."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from studynotes.config import Settings
+from studynotes.db.models import Attachment, Meta, Note
+from studynotes.ingest import store
+from studynotes.ingest.discover import FileInfo, check_vault, discover
+from studynotes.ingest.glossary import vault_terms
+from studynotes.ingest.parse import ParsedNote, parse_note
+from studynotes.ingest.read import read_note
+from studynotes.ingest.resolve import resolve_all
+from studynotes.ingest.store import Existing
+from studynotes.markdown import PARSER_VERSION
+from studynotes.paths import VaultPath
+from studynotes.render import Vault, finalize, render_note
+
+Progress = Callable[[int, int], None]
+_POOL_THRESHOLD = 64
+
+
+@dataclass(slots=True)
+class IndexReport:
+    notes: int = 0
+    links: int = 0
+    unresolved: int = 0
+    terms: int = 0
+    tags: int = 0
+    attachments: int = 0
+    parsed: int = 0
+    seconds: float = 0.0
+    unchanged: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        state = "unchanged, " if self.unchanged else f"{self.parsed} parsed, "
+        return (
+            f"{self.notes} notes ({state}{len(self.skipped)} skipped), {self.links} links "
+            f"({self.unresolved} unresolved), {self.terms} terms, {self.tags} tags, "
+            f"{self.attachments} attachments in {self.seconds:.2f} s"
+        )
+
+
+@dataclass(slots=True)
+class _Job:
+    root: str
+    path: VaultPath
+    old_hash: str | None
+    max_bytes: int
+
+
+@dataclass(slots=True)
+class _Outcome:
+    path: VaultPath
+    content_hash: str = ""
+    parsed: ParsedNote | None = None  # None: content unchanged, or skipped
+    skip: str | None = None
+
+
+def _work(job: _Job) -> _Outcome:
+    """Read, hash and (only if the content changed) parse one note."""
+    read = read_note(Path(job.root) / job.path, max_bytes=job.max_bytes)
+    if read.skip:
+        return _Outcome(job.path, read.content_hash, skip=read.skip)
+    if read.content_hash == job.old_hash or read.text is None:
+        return _Outcome(job.path, read.content_hash)
+    try:
+        parsed = parse_note(job.path, read.text)
+    except RecursionError:
+        return _Outcome(job.path, read.content_hash, skip="nested too deeply to parse")
+    parsed.warnings[:0] = read.warnings
+    return _Outcome(job.path, read.content_hash, parsed)
+
+
+def _run(jobs: list[_Job], workers: int, progress: Progress | None) -> Iterator[_Outcome]:
+    total = len(jobs)
+    if workers > 1 and total >= _POOL_THRESHOLD:
+        ctx = get_context("forkserver")
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            chunk = max(1, min(64, total // (workers * 8)))
+            for done, outcome in enumerate(pool.map(_work, jobs, chunksize=chunk), 1):
+                if progress:
+                    progress(done, total)
+                yield outcome
+        return
+    for done, job in enumerate(jobs, 1):
+        outcome = _work(job)
+        if progress:
+            progress(done, total)
+        yield outcome
+
+
+def _unchanged(
+    existing: dict[str, Existing], notes: list[FileInfo], atts: dict[str, tuple[int, int]],
+    attachments: list[FileInfo], version: str | None,
+) -> bool:  # fmt: skip
+    if version != PARSER_VERSION or len(existing) != len(notes) or len(atts) != len(attachments):
+        return False
+    for f in notes:
+        old = existing.get(f.path)
+        if old is None or (old.mtime_ns, old.size) != (f.mtime_ns, f.size):
+            return False
+    return all(atts.get(a.path) == (a.mtime_ns, a.size) for a in attachments)
+
+
+def _load_existing(
+    engine: Engine,
+) -> tuple[dict[str, Existing], dict[str, tuple[int, int]], str | None]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Note.id, Note.path, Note.slug, Note.content_hash, Note.mtime_ns, Note.size)
+        )
+        existing = {
+            r.path: Existing(r.id, r.slug, r.content_hash, r.mtime_ns, r.size) for r in rows
+        }
+        atts = {
+            r.path: (r.mtime_ns, r.size)
+            for r in conn.execute(select(Attachment.path, Attachment.mtime_ns, Attachment.size))
+        }
+        version = conn.execute(select(Meta.value).where(Meta.key == "parser_version")).scalar()
+    return existing, atts, version
+
+
+def _load_parsed(engine: Engine, paths: Iterable[str]) -> dict[VaultPath, ParsedNote]:
+    wanted = set(paths)
+    out: dict[VaultPath, ParsedNote] = {}
+    if not wanted:
+        return out
+    with engine.connect() as conn:
+        for path, data in conn.execute(select(Note.path, Note.parsed)):
+            if path in wanted:
+                out[VaultPath(path)] = ParsedNote.from_dict(data)
+    return out
+
+
+def index_vault(
+    settings: Settings, engine: Engine, *, progress: Progress | None = None
+) -> IndexReport:
+    """Bring the index in ``engine`` up to date with the vault; only changed files are parsed."""
+    started = time.perf_counter()
+    root = check_vault(settings.vault)
+    inventory = discover(root, max_bytes=settings.max_file_bytes)
+    report = IndexReport(skipped=list(inventory.skipped))
+    existing, atts, version = _load_existing(engine)
+    if _unchanged(existing, inventory.notes, atts, inventory.attachments, version):
+        store.counts(engine, report)
+        report.unchanged = True
+        report.seconds = time.perf_counter() - started
+        return report
+
+    reparse_all = version != PARSER_VERSION
+    jobs: list[_Job] = []
+    for f in inventory.notes:
+        old = existing.get(f.path)
+        if old and not reparse_all and (old.mtime_ns, old.size) == (f.mtime_ns, f.size):
+            continue
+        old_hash = None if reparse_all or old is None else old.content_hash
+        jobs.append(_Job(str(root), f.path, old_hash, settings.max_file_bytes))
+
+    workers = settings.workers or os.cpu_count() or 1
+    fresh: dict[VaultPath, ParsedNote] = {}
+    hashes: dict[VaultPath, str] = {}
+    skipped_paths: set[str] = set()
+    for outcome in _run(jobs, workers, progress):
+        if outcome.skip:
+            report.skipped.append((outcome.path, outcome.skip))
+            skipped_paths.add(outcome.path)
+            continue
+        hashes[outcome.path] = outcome.content_hash
+        if outcome.parsed is not None:
+            fresh[outcome.path] = outcome.parsed
+    report.parsed = len(fresh)
+
+    live = [f for f in inventory.notes if f.path not in skipped_paths]
+    notes = _load_parsed(engine, (f.path for f in live if f.path not in fresh))
+    notes.update(fresh)
+    notes = {f.path: notes[f.path] for f in live if f.path in notes}
+    for path, note in notes.items():
+        report.warnings.extend((path, w) for w in note.warnings)
+
+    attachments = [a.path for a in inventory.attachments]
+    resolved = resolve_all(notes, attachments)
+    terms = vault_terms(notes, folders=settings.glossary_folders, tags=settings.glossary_tags)
+    slugs = store.assign_slugs(existing, list(notes))
+    vault = Vault(notes, slugs, resolved, embed_depth=settings.embed_depth)
+    html = {path: render_note(vault, path) for path in notes}
+    for term in terms:
+        term.definition_html = finalize(vault, VaultPath(term.note_path), term.definition_html)
+
+    store.write(
+        engine,
+        files={f.path: f for f in live},
+        existing=existing,
+        notes=notes,
+        fresh=set(fresh),
+        hashes=hashes,
+        slugs=slugs,
+        html=html,
+        resolved=resolved,
+        terms=terms,
+        attachments=inventory.attachments,
+        vault_root=str(root),
+    )
+    store.counts(engine, report)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,86 @@
+"""The whole-vault step: where every raw link lands, by Obsidian's rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from studynotes.ingest.parse import ParsedNote
+from studynotes.markdown.facts import HeadingFact, RawLink
+from studynotes.paths import Resolver, VaultPath, heading_key, is_note_path
+
+
+@dataclass(slots=True)
+class ResolvedLink:
+    raw: RawLink
+    path: VaultPath | None  # a note or an attachment; None when unresolved
+    anchor: str | None = None  # heading anchor or ``^block`` in the target note
+    via_alias: bool = False
+    ambiguous: bool = False
+    missing_anchor: bool = False  # the note exists but the heading or block does not
+
+    @property
+    def is_note(self) -> bool:
+        return self.path is not None and is_note_path(self.path)
+
+
+def match_heading(headings: list[HeadingFact], ref: str) -> HeadingFact | None:
+    """Find ``H1#H2`` the way Obsidian does: the last part decides, earlier parts narrow."""
+    parts = [heading_key(p) for p in ref.split("#") if p.strip()]
+    if not parts:
+        return None
+    want = parts[-1]
+    start = 0
+    for parent in parts[:-1]:
+        for i in range(start, len(headings)):
+            if heading_key(headings[i].text) == parent:
+                start = i + 1
+                break
+    for pool in (headings[start:], headings):
+        for heading in pool:
+            if heading_key(heading.text) == want:
+                return heading
+    return None
+
+
+def resolve_link(
+    link: RawLink, source: VaultPath, resolver: Resolver, notes: dict[VaultPath, ParsedNote]
+) -> ResolvedLink:
+    if not link.target:  # [[#Heading]] or [[^block]] inside the same note
+        resolution_path: VaultPath | None = source
+        out = ResolvedLink(link, source)
+    else:
+        found = resolver.resolve(link.target, source)
+        resolution_path = found.path
+        out = ResolvedLink(link, found.path, via_alias=found.via_alias, ambiguous=found.ambiguous)
+    if resolution_path is None or not is_note_path(resolution_path):
+        return out
+    target = notes.get(resolution_path)
+    if target is None:
+        return out
+    if link.heading:
+        heading = match_heading(target.headings, link.heading)
+        if heading is None:
+            out.missing_anchor = True
+        else:
+            out.anchor = heading.anchor
+    elif link.block:
+        if any(b.id == link.block for b in target.blocks):
+            out.anchor = f"^{link.block}"
+        else:
+            out.missing_anchor = True
+    return out
+
+
+def build_resolver(notes: dict[VaultPath, ParsedNote], attachments: list[VaultPath]) -> Resolver:
+    aliases = {path: note.aliases for path, note in notes.items() if note.aliases}
+    return Resolver.build([*notes, *attachments], aliases)
+
+
+def resolve_all(
+    notes: dict[VaultPath, ParsedNote], attachments: list[VaultPath]
+) -> dict[VaultPath, list[ResolvedLink]]:
+    resolver = build_resolver(notes, attachments)
+    return {
+        path: [resolve_link(link, path, resolver, notes) for link in note.links]
+        for path, note in notes.items()
+    }

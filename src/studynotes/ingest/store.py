@@ -1,0 +1,297 @@
+"""Write the concept graph in one transaction: readers see the old index or the new one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from studynotes.db.models import (
+    Alias,
+    Attachment,
+    Block,
+    Heading,
+    Link,
+    Meta,
+    Note,
+    NoteTag,
+    Tag,
+    Term,
+    TermAlias,
+)
+from studynotes.glossary.collect import GlossaryTerm
+from studynotes.ingest.discover import FileInfo
+from studynotes.ingest.parse import ParsedNote
+from studynotes.ingest.resolve import ResolvedLink
+from studynotes.markdown import PARSER_VERSION
+from studynotes.paths import VaultPath, path_slug, unique
+
+if TYPE_CHECKING:
+    from studynotes.ingest.pipeline import IndexReport
+
+_CHUNK = 500
+
+
+@dataclass(slots=True, frozen=True)
+class Existing:
+    id: int
+    slug: str
+    content_hash: str
+    mtime_ns: int
+    size: int
+
+
+def assign_slugs(existing: dict[str, Existing], paths: Sequence[VaultPath]) -> dict[VaultPath, str]:
+    """Existing notes keep their slug (links stay stable); new ones take the next free one."""
+    live = set(paths)
+    slugs: dict[VaultPath, str] = {}
+    taken: set[str] = set()
+    for path in paths:
+        old = existing.get(path)
+        if old is not None:
+            slugs[path] = old.slug
+            taken.add(old.slug.casefold())
+    for path in sorted(p for p in live if p not in slugs):
+        base = path_slug(path)
+        slug = unique(base.casefold(), taken)
+        slugs[path] = slug
+    return slugs
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _parse_date(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.strip()[:19])
+    except ValueError:
+        return None
+
+
+def _note_row(
+    note: ParsedNote, info: FileInfo, slug: str, content_hash: str, html: str, now: dt.datetime
+) -> dict[str, Any]:
+    return {
+        "path": note.path,
+        "slug": slug,
+        "title": note.title,
+        "frontmatter": note.frontmatter,
+        "content_hash": content_hash,
+        "mtime_ns": info.mtime_ns,
+        "size": info.size,
+        "created": _parse_date(note.created),
+        "updated": dt.datetime.fromtimestamp(info.mtime_ns / 1e9, tz=dt.UTC).replace(tzinfo=None),
+        "indexed_at": now,
+        "html": html,
+        "text": note.text,
+        "parsed": note.to_dict(),
+        "warnings": note.warnings,
+    }
+
+
+def _delete_children(conn: Connection, ids: Sequence[int]) -> None:
+    for part in _chunks(list(ids)):
+        for model in (Heading, Block, Alias):
+            conn.execute(delete(model).where(model.note_id.in_(part)))
+        conn.execute(delete(NoteTag).where(NoteTag.note_id.in_(part)))
+
+
+def _insert_children(
+    conn: Connection, ids: dict[VaultPath, int], notes: Iterable[ParsedNote]
+) -> None:
+    headings, blocks, aliases, tag_uses = [], [], [], []
+    for note in notes:
+        nid = ids[note.path]
+        headings += [
+            {"note_id": nid, "position": i, "level": h.level, "text": h.text[:1024],
+             "anchor": h.anchor[:1024], "line": h.line}
+            for i, h in enumerate(note.headings)
+        ]  # fmt: skip
+        seen: set[str] = set()
+        for b in note.blocks:
+            if b.id not in seen:
+                seen.add(b.id)
+                blocks.append({"note_id": nid, "block_id": b.id, "line": b.line})
+        aliases += [{"note_id": nid, "name": a[:512]} for a in note.aliases]
+        tag_uses += [(nid, t.name, t.line) for t in note.tags]
+    for rows, model in ((headings, Heading), (blocks, Block), (aliases, Alias)):
+        if rows:
+            conn.execute(insert(model), rows)
+    if tag_uses:
+        names = sorted({name for _, name, _ in tag_uses} | _parents(n for _, n, _ in tag_uses))
+        tag_ids = _ensure_tags(conn, names)
+        rows_nt: dict[tuple[int, int], dict[str, Any]] = {}
+        for nid, name, line in tag_uses:
+            key = (nid, tag_ids[name])
+            rows_nt.setdefault(key, {"note_id": nid, "tag_id": tag_ids[name], "line": line})
+        conn.execute(insert(NoteTag), list(rows_nt.values()))
+
+
+def _parents(names: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for name in names:
+        parts = name.split("/")
+        out.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    return out
+
+
+def _ensure_tags(conn: Connection, names: Sequence[str]) -> dict[str, int]:
+    known = {n: i for n, i in conn.execute(select(Tag.name, Tag.id))}
+    missing = [n for n in names if n not in known]
+    if missing:
+        conn.execute(
+            insert(Tag),
+            [{"name": n, "parent": n.rsplit("/", 1)[0] if "/" in n else None} for n in missing],
+        )
+        known = {n: i for n, i in conn.execute(select(Tag.name, Tag.id))}
+    return known
+
+
+def _link_rows(
+    ids: dict[VaultPath, int], resolved: dict[VaultPath, list[ResolvedLink]]
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path, links in resolved.items():
+        source = ids[path]
+        for i, link in enumerate(links):
+            raw = link.raw
+            target_id = ids.get(link.path) if link.path and link.is_note else None
+            rows.append(
+                {
+                    "source_id": source,
+                    "position": i,
+                    "target_id": target_id,
+                    "target_file": link.path if link.path and not link.is_note else None,
+                    "raw_target": raw.target[:1024],
+                    "heading": raw.heading[:1024] if raw.heading else None,
+                    "block": raw.block[:255] if raw.block else None,
+                    "display": raw.display[:1024] if raw.display else None,
+                    "kind": raw.kind,
+                    "line": raw.line,
+                    "resolved": link.path is not None,
+                    "via_alias": link.via_alias,
+                    "ambiguous": link.ambiguous,
+                    "anchor": link.anchor,
+                    "missing_anchor": link.missing_anchor,
+                }
+            )
+    return rows
+
+
+def _term_rows(conn: Connection, ids: dict[VaultPath, int], terms: Sequence[GlossaryTerm]) -> None:
+    conn.execute(delete(TermAlias))
+    conn.execute(delete(Term))
+    if not terms:
+        return
+    rows = [
+        {
+            "slug": t.slug, "name": t.name[:512], "definition": t.definition,
+            "definition_html": t.definition_html, "note_id": ids[VaultPath(t.note_path)],
+            "anchor": t.anchor, "line": t.line, "shape": t.shape, "empty": t.empty,
+        }
+        for t in terms
+        if VaultPath(t.note_path) in ids
+    ]  # fmt: skip
+    conn.execute(insert(Term), rows)
+    term_ids = {slug: tid for slug, tid in conn.execute(select(Term.slug, Term.id))}
+    alias_rows = [
+        {"term_id": term_ids[t.slug], "name": a[:512]}
+        for t in terms
+        if t.slug in term_ids
+        for a in t.aliases
+    ]
+    if alias_rows:
+        conn.execute(insert(TermAlias), alias_rows)
+
+
+def write(
+    engine: Engine,
+    *,
+    files: dict[VaultPath, FileInfo],
+    existing: dict[str, Existing],
+    notes: dict[VaultPath, ParsedNote],
+    fresh: set[VaultPath],
+    hashes: dict[VaultPath, str],
+    slugs: dict[VaultPath, str],
+    html: dict[VaultPath, str],
+    resolved: dict[VaultPath, list[ResolvedLink]],
+    terms: Sequence[GlossaryTerm],
+    attachments: Sequence[FileInfo],
+    vault_root: str,
+) -> None:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with engine.begin() as conn:
+        gone = [old.id for path, old in existing.items() if path not in notes]
+        for part in _chunks(gone):
+            conn.execute(delete(Note).where(Note.id.in_(part)))
+        # Links are rewritten whole: any added or removed note can change where they land.
+        conn.execute(delete(Link))
+
+        ids: dict[VaultPath, int] = {}
+        changed_ids: list[int] = []
+        new_rows: list[dict[str, Any]] = []
+        for path, note in notes.items():
+            old = existing.get(path)
+            info = files[path]
+            if old is None:
+                new_rows.append(_note_row(note, info, slugs[path], hashes[path], html[path], now))
+                continue
+            ids[path] = old.id
+            values: dict[str, Any]
+            if path in fresh:
+                values = _note_row(note, info, slugs[path], hashes[path], html[path], now)
+                changed_ids.append(old.id)
+            else:
+                values = {"html": html[path], "mtime_ns": info.mtime_ns, "size": info.size}
+                if path in hashes:
+                    values["content_hash"] = hashes[path]
+            conn.execute(update(Note).where(Note.id == old.id).values(**values))
+        for part in _chunks(new_rows):
+            inserted = conn.execute(insert(Note).returning(Note.id, Note.path), list(part))
+            for nid, new_path in inserted:
+                ids[VaultPath(new_path)] = nid
+        _delete_children(conn, changed_ids)
+        changed = [notes[p] for p in notes if p in fresh]
+        _insert_children(conn, ids, changed)
+
+        rows = _link_rows(ids, resolved)
+        for part in _chunks(rows):
+            conn.execute(insert(Link), list(part))
+        _term_rows(conn, ids, terms)
+        conn.execute(delete(Tag).where(~Tag.id.in_(select(NoteTag.tag_id)), ~Tag.name.in_(
+            select(Tag.parent).where(Tag.parent.is_not(None)).scalar_subquery()
+        )))  # fmt: skip
+        conn.execute(delete(Attachment))
+        if attachments:
+            conn.execute(
+                insert(Attachment),
+                [{"path": a.path, "size": a.size, "mtime_ns": a.mtime_ns} for a in attachments],
+            )
+        conn.execute(delete(Meta).where(Meta.key.in_(["parser_version", "vault", "indexed_at"])))
+        conn.execute(
+            insert(Meta),
+            [
+                {"key": "parser_version", "value": PARSER_VERSION},
+                {"key": "vault", "value": vault_root},
+                {"key": "indexed_at", "value": now.isoformat()},
+            ],
+        )
+
+
+def counts(engine: Engine, report: IndexReport) -> None:
+    with engine.connect() as conn:
+        report.notes = conn.execute(select(func.count(Note.id))).scalar_one()
+        report.links = conn.execute(select(func.count(Link.id))).scalar_one()
+        report.unresolved = conn.execute(
+            select(func.count(Link.id)).where(Link.resolved.is_(False))
+        ).scalar_one()
+        report.terms = conn.execute(select(func.count(Term.id))).scalar_one()
+        report.tags = conn.execute(select(func.count(Tag.id))).scalar_one()
+        report.attachments = conn.execute(select(func.count(Attachment.id))).scalar_one()

@@ -1,0 +1,144 @@
+"""Turn a note's placeholder HTML into final HTML once every link is resolved.
+
+Parsing leaves ``<a data-sn-link="i">`` and ``<span data-sn-embed="i">`` placeholders;
+here they become links, unresolved-link markers, images, media and transclusions.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from studynotes.ingest.parse import ParsedNote
+from studynotes.ingest.resolve import ResolvedLink, match_heading
+from studynotes.media import AUDIO, IMAGE, VIDEO, suffix
+from studynotes.paths import VaultPath
+from studynotes.urls import file_url, note_url
+
+_LINK = re.compile(r'<a data-sn-link="(-?\d+)"[^>]*>(.*?)</a>', re.DOTALL)
+_EMBED = re.compile(r'<span data-sn-embed="(-?\d+)"></span>')
+
+
+@dataclass(slots=True)
+class Vault:
+    """What rendering needs to know about the whole vault."""
+
+    notes: dict[VaultPath, ParsedNote]
+    slugs: dict[VaultPath, str]
+    links: dict[VaultPath, list[ResolvedLink]]
+    embed_depth: int = 3
+    _stack: list[VaultPath] = field(default_factory=list)
+
+
+def _attr(value: str) -> str:
+    return escape(value, quote=True)
+
+
+def _link_html(vault: Vault, link: ResolvedLink | None, inner: str) -> str:
+    if link is None or link.path is None:
+        target = link.raw.target if link else ""
+        title = f"“{target}” does not exist yet" if target else "unresolved link"
+        return (
+            f'<span class="internal-link is-unresolved" tabindex="0" '
+            f'data-target="{_attr(target)}" title="{_attr(title)}">{inner}</span>'
+        )
+    if not link.is_note:
+        return f'<a class="internal-link file-link" href="{_attr(file_url(link.path))}">{inner}</a>'
+    slug = vault.slugs[link.path]
+    href = note_url(slug, link.anchor)
+    extra = f' data-anchor="{_attr(link.anchor)}"' if link.anchor else ""
+    return (
+        f'<a class="internal-link" href="{_attr(href)}" data-slug="{_attr(slug)}"{extra}>'
+        f"{inner}</a>"
+    )
+
+
+def _missing(name: str, why: str) -> str:
+    return (
+        f'<span class="embed-missing" role="note">'
+        f'<span class="embed-missing-name">{escape(name)}</span> '
+        f'<span class="embed-missing-why">{escape(why)}</span></span>'
+    )
+
+
+def _media(link: ResolvedLink, path: VaultPath) -> str:
+    ext = suffix(path)
+    src = _attr(file_url(path))
+    name = posixpath.basename(path)
+    if ext in IMAGE:
+        size = ""
+        if link.raw.width:
+            size += f' width="{link.raw.width}"'
+        if link.raw.height:
+            size += f' height="{link.raw.height}"'
+        alt = _attr(link.raw.display or name)
+        return f'<img class="embed-image" src="{src}" alt="{alt}"{size} loading="lazy">'
+    if ext in AUDIO:
+        return f'<audio class="embed-audio" controls src="{src}"></audio>'
+    if ext in VIDEO:
+        return f'<video class="embed-video" controls src="{src}"></video>'
+    if ext == ".pdf":
+        return (
+            f'<object class="embed-pdf" data="{src}" type="application/pdf">'
+            f'<a class="internal-link file-link" href="{src}">{escape(name)}</a></object>'
+        )
+    return f'<a class="internal-link file-link embed-file" href="{src}">{escape(name)}</a>'
+
+
+def _transclusion(vault: Vault, link: ResolvedLink, path: VaultPath) -> str:
+    target = vault.notes[path]
+    title = target.title
+    if path in vault._stack or len(vault._stack) >= vault.embed_depth:
+        why = "embeds itself" if path in vault._stack else "embedded too deeply"
+        return _link_html(vault, link, escape(title)) + f' <span class="embed-note">({why})</span>'
+    body: str | None = target.html
+    label = title
+    if link.raw.heading:
+        heading = match_heading(target.headings, link.raw.heading)
+        section = next((s for s in target.sections if heading and s.anchor == heading.anchor), None)
+        body = target.html[section.start : section.end] if section else None
+        label = f"{title} > {heading.text if heading else link.raw.heading}"
+    elif link.raw.block:
+        body = target.block_html.get(link.raw.block)
+        label = f"{title} > ^{link.raw.block}"
+    if body is None:
+        return _missing(label, "(section not found)")
+    vault._stack.append(path)
+    try:
+        inner = finalize(vault, path, body)
+    finally:
+        vault._stack.pop()
+    header = _link_html(vault, link, escape(label))
+    return (
+        f'<div class="transclusion" data-slug="{_attr(vault.slugs[path])}">'
+        f'<div class="transclusion-title">{header}</div>'
+        f'<div class="transclusion-body">{inner}</div></div>'
+    )
+
+
+def _embed_html(vault: Vault, link: ResolvedLink | None) -> str:
+    if link is None:
+        return ""
+    if link.path is None:
+        return _missing(link.raw.target, "(missing)")
+    if link.is_note:
+        return _transclusion(vault, link, link.path)
+    return _media(link, link.path)
+
+
+def finalize(vault: Vault, path: VaultPath, html: str) -> str:
+    """Replace the placeholders in ``html``, a fragment of note ``path``."""
+    links = vault.links.get(path, [])
+
+    def pick(index: str) -> ResolvedLink | None:
+        i = int(index)
+        return links[i] if 0 <= i < len(links) else None
+
+    html = _LINK.sub(lambda m: _link_html(vault, pick(m.group(1)), m.group(2)), html)
+    return _EMBED.sub(lambda m: _embed_html(vault, pick(m.group(1))), html)
+
+
+def render_note(vault: Vault, path: VaultPath) -> str:
+    return finalize(vault, path, vault.notes[path].html)
