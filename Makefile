@@ -10,7 +10,7 @@ VAULT  ?= notes
 install: $(STAMP)
 
 # Reinstall only when the project's dependencies change; code changes need no reinstall.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
