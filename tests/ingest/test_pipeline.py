@@ -135,7 +135,8 @@ def test_term_without_block_id_points_at_the_heading_above(
     vault_copy: Path, engine: Engine
 ) -> None:
     (vault_copy / "Terms.md").write_text(
-        "# Intro\n\ntext\n\n## Metrics\n\n**Perplexity** is a measure of how surprised a model is by text.\n"
+        "# Intro\n\ntext\n\n## Metrics\n\n"
+        "**Perplexity** is a measure of how surprised a model is by text.\n"
     )
     _index(vault_copy, engine)
     with engine.connect() as conn:
