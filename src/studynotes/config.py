@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_cache_dir
 from pydantic import Field
@@ -21,6 +22,7 @@ class Settings(BaseSettings):
     glossary_tags: list[str] = Field(default_factory=lambda: ["glossary"])
     max_file_bytes: int = 5_000_000
     embed_depth: int = 3
+    term_marks: Literal["all", "first-per-section", "first"] = "first-per-section"
     workers: int = 0  # 0: one per core
     host: str = "127.0.0.1"
     port: int = 8000

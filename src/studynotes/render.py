@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
+from studynotes.glossary.marks import MarkMode, TermMatcher
 from studynotes.ingest.parse import ParsedNote
 from studynotes.ingest.resolve import ResolvedLink, match_heading
 from studynotes.media import AUDIO, IMAGE, VIDEO, suffix
@@ -29,6 +30,8 @@ class Vault:
     slugs: dict[VaultPath, str]
     links: dict[VaultPath, list[ResolvedLink]]
     embed_depth: int = 3
+    matcher: TermMatcher = field(default_factory=TermMatcher)
+    mark_mode: MarkMode = "first-per-section"
     _stack: list[VaultPath] = field(default_factory=list)
 
 
@@ -141,4 +144,6 @@ def finalize(vault: Vault, path: VaultPath, html: str) -> str:
 
 
 def render_note(vault: Vault, path: VaultPath) -> str:
-    return finalize(vault, path, vault.notes[path].html)
+    """The note's final HTML: links resolved, embeds filled in, glossary terms marked."""
+    html = finalize(vault, path, vault.notes[path].html)
+    return vault.matcher.mark(html, note_path=path, mode=vault.mark_mode)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 
 from studynotes.config import Settings
 from studynotes.db.models import Attachment, Meta, Note
+from studynotes.glossary.marks import MarkTerm, TermMatcher, strip_line_marks
 from studynotes.ingest import store
 from studynotes.ingest.discover import FileInfo, check_vault, discover
 from studynotes.ingest.glossary import vault_terms
@@ -193,10 +194,21 @@ def index_vault(
     resolved = resolve_all(notes, attachments)
     terms = vault_terms(notes, folders=settings.glossary_folders, tags=settings.glossary_tags)
     slugs = store.assign_slugs(existing, list(notes))
-    vault = Vault(notes, slugs, resolved, embed_depth=settings.embed_depth)
+    matcher = TermMatcher.build(
+        MarkTerm(t.slug, [t.name, *t.aliases], t.note_path, t.line) for t in terms if not t.empty
+    )
+    vault = Vault(
+        notes,
+        slugs,
+        resolved,
+        embed_depth=settings.embed_depth,
+        matcher=matcher,
+        mark_mode=settings.term_marks,
+    )
     html = {path: render_note(vault, path) for path in notes}
     for term in terms:
-        term.definition_html = finalize(vault, VaultPath(term.note_path), term.definition_html)
+        definition = finalize(vault, VaultPath(term.note_path), term.definition_html)
+        term.definition_html = strip_line_marks(definition)
 
     store.write(
         engine,

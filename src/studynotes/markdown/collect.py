@@ -85,11 +85,17 @@ def _previous_block_open(tokens: list[Token], para_open: int) -> Token | None:
     return None
 
 
+_LINE_BLOCKS = frozenset({"paragraph_open", "list_item_open", "dd_open", "td_open", "th_open"})
+
+
 def _collect(state: StateCore) -> None:
     found = facts(state.env)
     tokens = state.tokens
     anchors: set[str] = set()
     for i, token in enumerate(tokens):
+        if token.type in _LINE_BLOCKS and token.map and not token.hidden:
+            # Lets glossary marking skip a term inside its own definition.
+            token.attrSet("data-sn-lines", f"{token.map[0] + 1}-{token.map[1]}")
         if token.type == "heading_open" and i + 1 < len(tokens):
             text = inline_text(tokens[i + 1].children).strip()
             anchor = unique(slugify(text) or "section", anchors)

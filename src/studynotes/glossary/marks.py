@@ -1,0 +1,189 @@
+"""Mark every occurrence of a glossary term in rendered HTML, in one pass over the text.
+
+All term names and aliases go into one trie-shaped regular expression, so the cost is one
+scan per text node whatever the size of the glossary. Matching is whole-word (for scripts
+that separate words), longest first, case-insensitive with a simple plural, except that
+all-caps acronyms (EM, BLEU) match only in capitals. Nothing is marked inside code, math,
+links, headings, titles, or the block where the term itself is defined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Literal
+
+from studynotes.htmltext import heading_level, pieces
+
+MarkMode = Literal["all", "first-per-section", "first"]
+
+_SKIP_TAGS = frozenset(
+    ["a", "code", "pre", "kbd", "samp", "math", "script", "style", "summary", "button", "h1", "h2", "h3", "h4", "h5", "h6", "dt"]
+)  # fmt: skip
+_SKIP_CLASSES = ("term", "callout-title", "transclusion-title", "embed-missing", "math", "tag")
+_LINES = re.compile(r' data-sn-lines="(\d+)-(\d+)"')
+_WORD = "A-Za-z0-9_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+_CLASS = re.compile(r'\sclass="([^"]*)"')
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex for a set of strings that shares prefixes, so matching stays linear."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
+def is_acronym(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and " " not in name
+
+
+@dataclass(slots=True)
+class MarkTerm:
+    slug: str
+    names: Sequence[str]
+    note_path: str = ""
+    line: int = 0
+
+
+@dataclass(slots=True)
+class TermMatcher:
+    """The compiled glossary. Build once per index run; ``mark`` is called per note."""
+
+    pattern: re.Pattern[str] | None = None
+    by_key: dict[str, str] = field(default_factory=dict)  # casefolded surface form -> slug
+    exact: dict[str, str] = field(default_factory=dict)  # acronym surface forms (case kept)
+    defined_at: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, terms: Iterable[MarkTerm]) -> TermMatcher:
+        matcher = cls()
+        for term in terms:
+            matcher.defined_at[term.slug] = (term.note_path, term.line)
+            for name in term.names:
+                name = name.strip()
+                if len(name) < 2:
+                    continue
+                key = name.casefold()
+                matcher.by_key.setdefault(key, term.slug)
+                if is_acronym(name):
+                    matcher.exact.setdefault(key, name)
+        if matcher.by_key:
+            body = _trie_pattern(sorted(matcher.by_key, key=len, reverse=True))
+            matcher.pattern = re.compile(
+                rf"(?<![{_WORD}])({body})(e?s)?(?![{_WORD}])", re.IGNORECASE
+            )
+        return matcher
+
+    def _slug_for(self, surface: str) -> str | None:
+        key = surface.casefold()
+        slug = self.by_key.get(key)
+        if slug is None:
+            return None
+        acronym = self.exact.get(key)
+        if acronym is not None and surface != acronym:
+            return None
+        return slug
+
+    def mark(self, html: str, *, note_path: str, mode: MarkMode = "first-per-section") -> str:
+        """``html`` with each chosen occurrence wrapped in a focusable ``span.term``."""
+        if self.pattern is None:
+            return _LINES.sub("", html)
+        own = {slug for slug, (path, _) in self.defined_at.items() if path == note_path}
+        out: list[str] = []
+        skip_depth: list[int] = []  # depths at which a skipped element opened
+        line_stack: list[tuple[int, int, int]] = []  # (depth, first, last line)
+        seen: set[str] = set()
+        for piece in pieces(html):
+            if piece.tag is None:
+                if skip_depth:
+                    out.append(piece.text)
+                else:
+                    lines = line_stack[-1][1:] if line_stack else None
+                    out.append(self._mark_text(piece.text, own, lines, note_path, mode, seen))
+                continue
+            text = piece.text
+            if piece.closing:
+                if skip_depth and skip_depth[-1] == piece.depth:
+                    skip_depth.pop()
+                if line_stack and line_stack[-1][0] == piece.depth:
+                    line_stack.pop()
+                out.append(text)
+                continue
+            if mode == "first-per-section" and heading_level(piece.tag):
+                seen.clear()
+            lines_match = _LINES.search(text)
+            if lines_match:
+                text = text[: lines_match.start()] + text[lines_match.end() :]
+                line_stack.append(
+                    (piece.depth, int(lines_match.group(1)), int(lines_match.group(2)))
+                )
+            if piece.tag in _SKIP_TAGS or _has_skip_class(text):
+                skip_depth.append(piece.depth)
+            out.append(text)
+        return "".join(out)
+
+    def _mark_text(
+        self,
+        text: str,
+        own: set[str],
+        lines: tuple[int, int] | None,
+        note_path: str,
+        mode: MarkMode,
+        seen: set[str],
+    ) -> str:
+        assert self.pattern is not None
+        parts: list[str] = []
+        last = 0
+        for m in self.pattern.finditer(text):
+            slug = self._slug_for(m.group(1))
+            if slug is None or (mode != "all" and slug in seen):
+                continue
+            if slug in own and lines is not None:
+                _, line = self.defined_at[slug]
+                if lines[0] <= line <= lines[1]:
+                    continue  # the term's own definition
+            seen.add(slug)
+            parts.append(text[last : m.start()])
+            parts.append(
+                f'<span class="term" data-term="{escape(slug)}" tabindex="0">{m.group(0)}</span>'
+            )
+            last = m.end()
+        if not parts:
+            return text
+        parts.append(text[last:])
+        return "".join(parts)
+
+
+def _has_skip_class(tag: str) -> bool:
+    m = _CLASS.search(tag)
+    if not m:
+        return False
+    classes = m.group(1).split()
+    return any(c in _SKIP_CLASSES for c in classes)
+
+
+def strip_line_marks(html: str) -> str:
+    return _LINES.sub("", html)
+
+
+def used_terms(html: str) -> list[str]:
+    """The slugs of the terms marked in ``html``, in order of first use."""
+    return list(dict.fromkeys(re.findall(r'data-term="([^"]+)"', html)))
