@@ -13,8 +13,22 @@ from dataclasses import dataclass
 _PIECE = re.compile(r"<[^>]*>|[^<]+")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 VOID = frozenset(
-    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
-)  # fmt: skip
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 _HEADING = re.compile(r"h([1-6])")
 
 

@@ -20,8 +20,26 @@ from studynotes.htmltext import heading_level, pieces
 MarkMode = Literal["all", "first-per-section", "first"]
 
 _SKIP_TAGS = frozenset(
-    ["a", "code", "pre", "kbd", "samp", "math", "script", "style", "summary", "button", "h1", "h2", "h3", "h4", "h5", "h6", "dt"]
-)  # fmt: skip
+    [
+        "a",
+        "code",
+        "pre",
+        "kbd",
+        "samp",
+        "math",
+        "script",
+        "style",
+        "summary",
+        "button",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "dt",
+    ]
+)
 _SKIP_CLASSES = ("term", "callout-title", "transclusion-title", "embed-missing", "math", "tag")
 _LINES = re.compile(r' data-sn-lines="(\d+)-(\d+)"')
 _WORD = "A-Za-z0-9_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
