@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 00:33:44.178952
+Create Date: 2026-11-29
 """
 
 from collections.abc import Sequence
@@ -128,6 +128,7 @@ def upgrade() -> None:
         sa.Column("missing_anchor", sa.Boolean(), nullable=False),
         sa.Column("display", sa.String(length=1024), nullable=True),
         sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("context", sa.Text(), nullable=False),
         sa.Column("line", sa.Integer(), nullable=False),
         sa.Column("resolved", sa.Boolean(), nullable=False),
         sa.Column("via_alias", sa.Boolean(), nullable=False),

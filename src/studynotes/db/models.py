@@ -106,6 +106,7 @@ class Link(Base):
     missing_anchor: Mapped[bool] = mapped_column(Boolean, default=False)
     display: Mapped[str | None] = mapped_column(String(1024), nullable=True)
     kind: Mapped[str] = mapped_column(String(8))  # "link" | "embed"
+    context: Mapped[str] = mapped_column(Text, default="")
     line: Mapped[int] = mapped_column(Integer)
     resolved: Mapped[bool] = mapped_column(Boolean)
     via_alias: Mapped[bool] = mapped_column(Boolean, default=False)

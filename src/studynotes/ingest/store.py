@@ -22,6 +22,7 @@ from studynotes.db.models import (
     Term,
     TermAlias,
 )
+from studynotes.db.search import sync_search_index
 from studynotes.glossary.collect import GlossaryTerm
 from studynotes.ingest.discover import FileInfo
 from studynotes.ingest.parse import ParsedNote
@@ -174,6 +175,7 @@ def _link_rows(
                     "block": raw.block[:255] if raw.block else None,
                     "display": raw.display[:1024] if raw.display else None,
                     "kind": raw.kind,
+                    "context": raw.context,
                     "line": raw.line,
                     "resolved": link.path is not None,
                     "via_alias": link.via_alias,
@@ -283,6 +285,7 @@ def write(
                 {"key": "indexed_at", "value": now.isoformat()},
             ],
         )
+        sync_search_index(conn, note_ids=[*gone, *(ids[p] for p in notes if p in fresh)])
 
 
 def counts(engine: Engine, report: IndexReport) -> None:

@@ -22,7 +22,7 @@ from studynotes.markdown.wikilinks import wikilinks_plugin
 from studynotes.urls import tag_url
 
 # Bumped whenever parsing or rendering output changes, so cached parses are redone.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 @cache

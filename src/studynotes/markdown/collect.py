@@ -110,14 +110,31 @@ def _collect(state: StateCore) -> None:
         _unwrap_embeds(tokens, i)
 
 
+_CONTEXT = 240
+
+
+def _context(text: str, near: str) -> str:
+    """About ``_CONTEXT`` characters of ``text`` around the first ``near``."""
+    text = " ".join(text.split())
+    if len(text) <= _CONTEXT:
+        return text
+    at = max(0, text.find(near)) if near else 0
+    start = max(0, min(at - _CONTEXT // 2, len(text) - _CONTEXT))
+    cut = text[start : start + _CONTEXT]
+    return ("…" if start else "") + cut + ("…" if start + _CONTEXT < len(text) else "")
+
+
 def _collect_inline(found: Facts, children: list[Token], base: int) -> None:
     line = base
+    text: str | None = None
     for child in children:
         if child.type in _BREAKS:
             line += 1
         elif child.type in ("wikilink", "embed"):
             link: RawLink = child.meta["link"]
             link.line = line
+            text = inline_text(children) if text is None else text
+            link.context = _context(text, child.content)
             child.meta["i"] = len(found.links)
             found.links.append(link)
         elif child.type in ("link_open", "image"):
@@ -126,6 +143,8 @@ def _collect_inline(found: Facts, children: list[Token], base: int) -> None:
             if local is None:
                 continue
             local.line = line
+            text = inline_text(children) if text is None else text
+            local.context = _context(text, "")
             if child.type == "image":
                 local.display = inline_text(child.children) or None
                 child.type = "embed"

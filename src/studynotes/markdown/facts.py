@@ -26,6 +26,7 @@ class RawLink:
     width: int | None = None
     height: int | None = None
     markdown: bool = False
+    context: str = ""  # the text of the paragraph or item around the link
 
 
 @dataclass(slots=True)
