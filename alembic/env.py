@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 from studynotes.config import Settings
 from studynotes.db.models import Base
+from studynotes.db.search import include_in_schema
 from studynotes.db.session import make_engine
 
 target_metadata = Base.metadata
@@ -17,6 +18,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=include_in_schema,  # the FTS tables belong to migrations, not models
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -33,7 +35,11 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=Settings().database_url(), target_metadata=target_metadata)
+    context.configure(
+        url=Settings().database_url(),
+        target_metadata=target_metadata,
+        include_name=include_in_schema,
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

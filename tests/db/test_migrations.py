@@ -7,13 +7,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from studynotes.db.models import Base
+from studynotes.db.search import include_in_schema
 from studynotes.db.session import open_database
 
 
 def test_migrations_create_exactly_the_models_schema(tmp_path: Path) -> None:
     engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_in_schema})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

@@ -1,0 +1,359 @@
+"""Search as a user meets it: terms by name, notes by relevance, any query answered."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Connection, Engine, text
+
+from studynotes.config import Settings
+from studynotes.db import search as search_module
+from studynotes.db.models import Base
+from studynotes.db.search import SearchResults, include_in_schema, search, sync_search_index
+from studynotes.db.session import alembic_config, open_database
+from studynotes.ingest.pipeline import index_vault
+
+VAULT: dict[str, str] = {
+    "ml/Transformers.md": """---
+aliases: [Transformer architecture]
+tags: [architecture, prompting/attention]
+---
+# Transformers
+
+The model relies on self-attention, 自注意力机制 in Chinese texts.
+
+## Decoding
+
+A zeppelin of tokens leaves the decoder one at a time.
+""",
+    "Quantization.md": """Storing model weights in fewer bits. Low-precision arithmetic
+trades a little accuracy for memory and speed; eight-bit and four-bit formats are common,
+calibrated on sample data, with outliers kept at higher precision where they matter most.
+""",
+    "Compression.md": """# Compression
+
+Quantization, quantization, quantization, quantization.
+""",
+    "Prompting.md": """---
+tags: [prompting]
+---
+# Prompting
+
+Writing instructions for a model.
+""",
+    "Glossary.md": """# Glossary
+
+**Temperature**: a sampling knob that scales logits before the softmax.
+
+Recall-Oriented Understudy for Gisting Evaluation (**ROUGE**): overlap between a summary
+and its references.
+
+**ROUGE-L**: ROUGE computed on the longest common subsequence.
+
+**Beam**:
+
+**Beam search**: keeps the best few partial sequences at every decoding step.
+""",
+    "Escaping.md": """# Escaping
+
+Code such as `<b>bold</b>` and a < b && c > d, compared by the kaboom operator.
+""",
+}
+
+
+def _write_vault(root: Path) -> Path:
+    for rel, body in VAULT.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body, encoding="utf-8")
+    return root
+
+
+def _index(vault: Path, engine: Engine) -> None:
+    index_vault(Settings(vault=vault, workers=1), engine)
+
+
+def _find(engine: Engine, q: str) -> SearchResults:
+    with engine.connect() as conn:
+        return search(conn, q)
+
+
+def _titles(results: SearchResults) -> list[str]:
+    return [n.title for n in results.notes]
+
+
+def _touch_later(path: Path) -> None:
+    st_ = path.stat()
+    os.utime(path, ns=(st_.st_atime_ns, st_.st_mtime_ns + 10_000_000))
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """One indexed vault shared by the tests that only read."""
+    root = tmp_path_factory.mktemp("search")
+    engine = open_database(f"sqlite:///{root / 'i.sqlite3'}")
+    _index(_write_vault(root / "vault"), engine)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def conn(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection:
+        yield connection
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> tuple[Path, Engine]:
+    """A vault of its own, for tests that change it."""
+    engine = open_database(f"sqlite:///{tmp_path / 'i.sqlite3'}")
+    vault = _write_vault(tmp_path / "vault")
+    _index(vault, engine)
+    return vault, engine
+
+
+# --- glossary terms -------------------------------------------------------------------------
+
+
+def test_term_exact_match_comes_before_prefix_match(conn: Connection) -> None:
+    terms = search(conn, "rouge").terms
+    assert [(t.term, t.match) for t in terms[:2]] == [("ROUGE", "exact"), ("ROUGE-L", "prefix")]
+
+
+def test_term_hit_carries_definition_aliases_and_its_note(conn: Connection) -> None:
+    (rouge, *_) = search(conn, "ROUGE").terms
+    assert rouge.aliases == ["Recall-Oriented Understudy for Gisting Evaluation"]
+    assert rouge.definition.startswith("overlap between a summary")
+    assert rouge.note_slug == "glossary"
+
+
+def test_term_is_found_by_its_long_name(conn: Connection) -> None:
+    terms = search(conn, "recall-oriented understudy for gisting evaluation").terms
+    assert [(t.term, t.match) for t in terms] == [("ROUGE", "exact")]
+
+
+@pytest.mark.parametrize(("typo", "term"), [("ruoge", "ROUGE"), ("tempreature", "Temperature")])
+def test_misspelled_term_is_found_fuzzily(conn: Connection, typo: str, term: str) -> None:
+    terms = search(conn, typo).terms
+    assert (terms[0].term, terms[0].match) == (term, "fuzzy")
+
+
+def test_short_queries_find_terms_by_prefix_but_never_fuzzily(conn: Connection) -> None:
+    assert [t.term for t in search(conn, "te").terms] == ["Temperature"]
+    assert search(conn, "ru").terms == []  # "ROUGE" would be a fuzzy match
+
+
+def test_terms_without_definition_rank_after_defined_ones(conn: Connection) -> None:
+    assert [t.term for t in search(conn, "bea").terms] == ["Beam search", "Beam"]
+
+
+# --- notes ----------------------------------------------------------------------------------
+
+
+def test_word_in_title_beats_the_same_word_repeated_in_a_body(conn: Connection) -> None:
+    assert _titles(search(conn, "quantiz"))[:2] == ["Quantization", "Compression"]
+
+
+def test_note_is_found_by_its_alias_and_headings(conn: Connection) -> None:
+    assert _titles(search(conn, "transformer architecture"))[0] == "Transformers"
+    assert _titles(search(conn, "decoding"))[0] == "Transformers"
+
+
+def test_prefix_matches_as_you_type(conn: Connection) -> None:
+    assert _titles(search(conn, "transf")) == ["Transformers"]
+    assert _titles(search(conn, "self-att")) == ["Transformers"]
+
+
+def test_fragment_inside_a_word_is_found(conn: Connection) -> None:
+    assert "Compression" in _titles(search(conn, "ression"))
+
+
+@pytest.mark.parametrize("q", ["注意力", "注意力机制", "注意", "机"])
+def test_cjk_text_is_found_without_spaces(conn: Connection, q: str) -> None:
+    notes = search(conn, q).notes
+    assert [n.title for n in notes] == ["Transformers"]
+    assert f"<mark>{q}</mark>" in notes[0].snippet_html
+
+
+def test_tag_search_includes_nested_tags_direct_ones_first(conn: Connection) -> None:
+    notes = search(conn, "#prompting").notes
+    assert [n.title for n in notes] == ["Prompting", "Transformers"]
+    assert notes[1].tags == ["architecture", "prompting/attention"]
+    assert _titles(search(conn, "#Prompting/Attention")) == ["Transformers"]
+    assert search(conn, "#nowhere").notes == []
+
+
+def test_tag_and_words_together_narrow_the_results(conn: Connection) -> None:
+    assert set(_titles(search(conn, "model"))) == {"Prompting", "Transformers", "Quantization"}
+    assert set(_titles(search(conn, "#prompting model"))) == {"Prompting", "Transformers"}
+    assert _titles(search(conn, "#architecture model")) == ["Transformers"]
+
+
+def test_snippet_escapes_note_text_and_marks_matches(conn: Connection) -> None:
+    (hit,) = search(conn, "kaboom").notes
+    assert "<mark>kaboom</mark>" in hit.snippet_html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in hit.snippet_html
+    assert "a &lt; b &amp;&amp; c &gt; d" in hit.snippet_html
+    assert "<b>" not in hit.snippet_html
+
+
+def test_limit_caps_terms_and_notes(conn: Connection) -> None:
+    assert [t.term for t in search(conn, "rouge", limit=1).terms] == ["ROUGE"]
+    assert len(search(conn, "model", limit=1).notes) == 1
+    assert search(conn, "rouge", limit=0) == SearchResults("rouge", [], [])
+
+
+def test_scores_never_increase_down_the_list(conn: Connection) -> None:
+    scores = [n.score for n in search(conn, "quantization").notes]
+    assert len(scores) == 2 and scores == sorted(scores, reverse=True)
+
+
+# --- changes to the vault -------------------------------------------------------------------
+
+
+def test_reindexing_an_edited_note_updates_its_search_entry(fresh: tuple[Path, Engine]) -> None:
+    vault, engine = fresh
+    note = vault / "ml" / "Transformers.md"
+    note.write_text(note.read_text().replace("zeppelin", "dirigible"), encoding="utf-8")
+    _touch_later(note)
+    _index(vault, engine)
+    assert _find(engine, "zeppelin").notes == []
+    assert _titles(_find(engine, "dirigible")) == ["Transformers"]
+    assert _titles(_find(engine, "#architecture")) == ["Transformers"]
+
+
+def test_reindexed_glossary_changes_show_in_term_results(fresh: tuple[Path, Engine]) -> None:
+    vault, engine = fresh
+    assert [t.term for t in _find(engine, "temperature").terms] == ["Temperature"]
+    glossary = vault / "Glossary.md"
+    glossary.write_text(
+        glossary.read_text().replace("**Temperature**", "**Heat**"), encoding="utf-8"
+    )
+    _touch_later(glossary)
+    _index(vault, engine)
+    assert _find(engine, "temperature").terms == []
+    assert [t.term for t in _find(engine, "heat").terms] == ["Heat"]
+
+
+def test_deleted_note_disappears_from_results(fresh: tuple[Path, Engine]) -> None:
+    vault, engine = fresh
+    (vault / "Quantization.md").unlink()
+    _index(vault, engine)
+    assert _titles(_find(engine, "quantization")) == ["Compression"]
+    assert [t.term for t in _find(engine, "rouge").terms] == ["ROUGE", "ROUGE-L"]
+
+
+def test_new_note_is_searchable_after_reindexing(fresh: tuple[Path, Engine]) -> None:
+    vault, engine = fresh
+    (vault / "Sparsity.md").write_text("# Sparsity\n\nPruning zeroes weights.\n")
+    _index(vault, engine)
+    assert _titles(_find(engine, "prun")) == ["Sparsity"]
+
+
+def test_empty_search_index_is_rebuilt_on_the_next_indexing(fresh: tuple[Path, Engine]) -> None:
+    vault, engine = fresh
+    with engine.begin() as conn:  # as if the index predated the search tables
+        for fts in ("search_fts", "search_trigram"):
+            conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')"))
+        conn.execute(text("DELETE FROM search_docs"))
+    assert _find(engine, "transf").notes == []
+    (vault / "Sparsity.md").write_text("# Sparsity\n\nPruning zeroes weights.\n")
+    _index(vault, engine)
+    assert _titles(_find(engine, "transf")) == ["Transformers"]
+
+
+def test_full_rebuild_matches_incremental_index(fresh: tuple[Path, Engine]) -> None:
+    _, engine = fresh
+    before = [_find(engine, q) for q in ("transf", "注意力", "#prompting", "quantization")]
+    with engine.begin() as conn:
+        sync_search_index(conn, note_ids=None)
+        conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
+        conn.execute(text("INSERT INTO search_trigram(search_trigram) VALUES ('integrity-check')"))
+    after = [_find(engine, q) for q in ("transf", "注意力", "#prompting", "quantization")]
+    assert after == before
+
+
+def test_upgrading_an_existing_index_fills_the_search_tables(fresh: tuple[Path, Engine]) -> None:
+    _, engine = fresh
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+        command.upgrade(cfg, "head")
+    assert _titles(_find(engine, "transf")) == ["Transformers"]
+    assert _titles(_find(engine, "注意力")) == ["Transformers"]
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+def test_schema_comparison_skips_only_the_search_tables(tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE search_history (id INTEGER PRIMARY KEY)"))
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_name": include_in_schema})
+        diff = compare_metadata(context, Base.metadata)
+    assert [(d[0], d[1].name) for d in diff] == [("remove_table", "search_history")]
+
+
+# --- the portable search --------------------------------------------------------------------
+
+
+def test_without_fts_like_search_ranks_title_matches_first(
+    conn: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "_has_fts", lambda _conn: False)
+    notes = search(conn, "quantization").notes
+    assert [n.title for n in notes] == ["Quantization", "Compression"]
+    assert "<mark>Quantization</mark>" in notes[1].snippet_html
+    assert _titles(search(conn, "注意力")) == ["Transformers"]
+    assert _titles(search(conn, "#prompting")) == ["Prompting", "Transformers"]
+
+
+# --- any query ------------------------------------------------------------------------------
+
+NASTY = [
+    "", " ", '"', '""', "'", "*", "**", "NEAR(", "NEAR(a b", "AND OR", "OR", "NOT", "-", "^",
+    "a:b", "title:x", "{title}: x", '"unbalanced', "(((", ")", "\x00", "\x1b[31m", "\ud800",
+    "a" * 10_000, "注" * 10_000, "🙂", "🙂🙂🙂 🙂", "!?.,;", "#", "##", "#/", "# tag", "%", "_",
+    "\\", "'; DROP TABLE notes; --", "<script>alert(1)</script>", "\u200b\u200d", "\ufb01",
+    "\uff11\uff12\uff13",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("q", NASTY)
+def test_malformed_query_returns_normally(conn: Connection, q: str) -> None:
+    results = search(conn, q)
+    assert len(results.query) <= search_module.MAX_QUERY_CHARS
+
+
+query_text = st.lists(
+    st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(
+            ['"', "*", "NEAR(", "AND", "OR", "NOT", "-", "^", ":", "#", "注意", "(", "_"]
+        ),
+    ),
+    max_size=20,
+).map(" ".join)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(q=query_text)
+def test_any_query_returns_safe_results(conn: Connection, q: str) -> None:
+    results = search(conn, q)
+    for note in results.notes:
+        assert "<" not in re.sub(r"</?mark>", "", note.snippet_html)
