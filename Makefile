@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml setup.py
 	touch $(STAMP)
 
 run: install
-	$(BIN)/studynotes index $(VAULT)
+	$(BIN)/studynotes serve $(VAULT)
 
 index: install
 	$(BIN)/studynotes index $(VAULT)

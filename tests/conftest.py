@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 
 from studynotes.ingest.discover import discover
@@ -51,3 +58,68 @@ def vault_copy(tmp_path: Path) -> Path:
     target = tmp_path / "vault"
     shutil.copytree(FIXTURE_VAULT, target)
     return target
+
+
+class Servers:
+    """Starts `studynotes serve` processes on free loopback ports; stops each one it started."""
+
+    def __init__(self, tmp: Path) -> None:
+        self._tmp = tmp
+        self._procs: list[subprocess.Popen[str]] = []
+
+    def start(self, vault: Path, *args: str, timeout: float = 60) -> str:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        db = self._tmp / f"index-{port}.sqlite3"
+        cmd = [sys.executable, "-m", "studynotes", "serve", str(vault), "--port", str(port)]
+        cmd += ["--db", f"sqlite:///{db}", *args]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+        )
+        self._procs.append(proc)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.stop(proc)}")
+            try:
+                httpx.get(base + "/api/notes", timeout=1)
+                return base
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def stop(self, proc: subprocess.Popen[str]) -> str:
+        """Stop one server (SIGINT, as Ctrl+C) and return what it printed on stderr."""
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+        return err or ""
+
+    def stop_all(self) -> list[str]:
+        return [self.stop(p) for p in self._procs]
+
+    @property
+    def last(self) -> subprocess.Popen[str]:
+        return self._procs[-1]
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[Servers]:
+    started = Servers(tmp_path)
+    yield started
+    started.stop_all()
+
+
+@pytest.fixture(scope="session")
+def session_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    started = Servers(tmp_path_factory.mktemp("servers"))
+    yield started
+    started.stop_all()

@@ -123,3 +123,39 @@ def check(vault: Path | None, db: str | None, fmt: str) -> None:
             else f"no problems ({report.notes} notes checked)"
         )
     sys.exit(1 if problems else 0)
+
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@main.command()
+@_VAULT
+@_DB
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 8000).")
+@click.option("--no-watch", is_flag=True, help="Do not follow changes in the vault.")
+def serve(
+    vault: Path | None, db: str | None, host: str | None, port: int | None, no_watch: bool
+) -> None:
+    """Index VAULT (only what changed), then serve it on http://HOST:PORT."""
+    import uvicorn
+
+    from studynotes.web.app import create_app
+
+    settings = _settings(vault=vault, db=db, host=host, port=port)
+    engine = _open(settings)
+    report = _index(settings, engine)
+    click.echo(report.summary())
+    if settings.host not in _LOOPBACK:
+        click.echo(
+            f"warning: serving on {settings.host}, not loopback: there is no login, so anyone "
+            "who can reach this address can read the vault",
+            err=True,
+        )
+    app = create_app(settings, engine=engine, watch=not no_watch)
+    shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+    click.echo(f"serving {settings.vault} on http://{shown}:{settings.port}  (Ctrl+C stops)")
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    except OSError as exc:
+        _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}")

@@ -110,6 +110,10 @@ class TermMatcher:
             )
         return matcher
 
+    def accepts(self, surface: str) -> bool:
+        """Whether a pattern match is a real occurrence (acronyms must keep their capitals)."""
+        return self._slug_for(surface) is not None
+
     def _slug_for(self, surface: str) -> str | None:
         key = surface.casefold()
         slug = self.by_key.get(key)

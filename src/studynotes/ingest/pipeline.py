@@ -43,6 +43,8 @@ class IndexReport:
     unchanged: bool = False
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # slugs of notes parsed anew
+    deleted: list[str] = field(default_factory=list)  # slugs of notes that went away
 
     def summary(self) -> str:
         state = "unchanged, " if self.unchanged else f"{self.parsed} parsed, "
@@ -224,6 +226,8 @@ def index_vault(
         attachments=inventory.attachments,
         vault_root=str(root),
     )
+    report.changed = sorted(slugs[p] for p in fresh)
+    report.deleted = sorted(old.slug for path, old in existing.items() if path not in notes)
     store.counts(engine, report)
     report.seconds = time.perf_counter() - started
     return report

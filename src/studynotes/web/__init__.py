@@ -1,0 +1,1 @@
+"""The web app: FastAPI routes that only read the concept graph."""

@@ -1,0 +1,176 @@
+"""HTML pages. Each one renders the model its JSON twin in ``api.py`` returns."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from studynotes.glossary.marks import used_terms
+from studynotes.urls import term_url
+from studynotes.web import views
+from studynotes.web.deps import SessionDep
+from studynotes.web.search import run_search
+
+router = APIRouter(include_in_schema=False)
+
+_UNSAFE_TYPES = {
+    "text/html",
+    "image/svg+xml",
+    "application/xhtml+xml",
+    "text/xml",
+    "application/xml",
+}
+
+
+def _render(request: Request, name: str, page: Any, title: str, **extra: Any) -> HTMLResponse:
+    response: HTMLResponse = request.app.state.render(request, name, page, title, **extra)
+    return response
+
+
+def terms_json(db: Session, html: str) -> str:
+    """Definitions of the terms marked in ``html``, for tooltips without a round trip."""
+    data = {
+        t.slug: {
+            "term": t.term,
+            "definition_html": t.definition_html,
+            "url": term_url(t.slug),
+            "note_title": t.note_title,
+            "source": f"/notes/{t.note_slug}" + (f"#{t.anchor}" if t.anchor else ""),
+        }
+        for t in views.terms_by_slug(db, used_terms(html))
+    }
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+@router.get("/", response_class=HTMLResponse)
+def home_page(request: Request, db: SessionDep) -> HTMLResponse:
+    return _render(request, "index.html", views.home(db), "Home")
+
+
+@router.get("/notes/{slug:path}", response_class=HTMLResponse)
+def note_page(request: Request, slug: str, db: SessionDep) -> HTMLResponse:
+    note = views.note_detail(db, slug)
+    return _render(
+        request,
+        "note.html",
+        note,
+        note.title,
+        terms_json=terms_json(db, note.html),
+        current_slug=note.slug,
+    )
+
+
+@router.get("/folders/{folder:path}", response_class=HTMLResponse)
+def folder_page(request: Request, folder: str, db: SessionDep) -> HTMLResponse:
+    page = views.folder_page(db, folder)
+    return _render(request, "folder.html", page, page.folder or "Vault")
+
+
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary_page(request: Request, db: SessionDep) -> HTMLResponse:
+    return _render(request, "glossary.html", views.term_list(db), "Glossary")
+
+
+@router.get("/glossary/{slug}", response_class=HTMLResponse)
+def term_page(request: Request, slug: str, db: SessionDep) -> HTMLResponse:
+    term = views.term_detail(db, slug)
+    return _render(
+        request, "term.html", term, term.term, terms_json=terms_json(db, term.definition_html)
+    )
+
+
+@router.get("/tags", response_class=HTMLResponse)
+def tags_page(request: Request, db: SessionDep) -> HTMLResponse:
+    return _render(request, "tags.html", views.tag_index(db), "Tags")
+
+
+@router.get("/tags/{tag:path}", response_class=HTMLResponse)
+def tag_page(request: Request, tag: str, db: SessionDep) -> HTMLResponse:
+    page = views.tag_page(db, tag)
+    return _render(request, "tag.html", page, f"#{page.tag}")
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request, db: SessionDep, q: Annotated[str, Query(max_length=10_000)] = ""
+) -> HTMLResponse:
+    return _render(request, "search.html", run_search(db, q, limit=50), f"Search: {q}", q=q)
+
+
+@router.get("/graph", response_class=HTMLResponse)
+def graph_page(request: Request) -> HTMLResponse:
+    return _render(request, "graph.html", None, "Graph")
+
+
+@router.get("/broken-links", response_class=HTMLResponse)
+def broken_links_page(request: Request, db: SessionDep) -> HTMLResponse:
+    return _render(request, "broken_links.html", views.broken_links(db), "Broken links")
+
+
+@router.get("/files/{path:path}")
+def file(request: Request, path: str) -> Response:
+    """An attachment, only from inside the vault; never one that could run script here."""
+    root = Path(request.app.state.settings.vault).resolve()
+    wanted = (root / path).resolve()
+    parts = Path(path).parts
+    if (
+        not path
+        or Path(path).is_absolute()
+        or ".." in parts
+        or any(p.startswith(".") for p in parts)
+        or not wanted.is_relative_to(root)
+        or not wanted.is_file()
+    ):
+        raise views.NotFound(f"no file {path!r} in the vault")
+    kind = mimetypes.guess_type(wanted.name)[0] or "application/octet-stream"
+    headers = {"Cache-Control": "no-cache"}
+    if kind in _UNSAFE_TYPES:  # shown as an image or downloaded, never run in our origin
+        headers["Content-Security-Policy"] = (
+            "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+        )
+        if kind != "image/svg+xml":
+            headers["Content-Disposition"] = "attachment"
+    return FileResponse(wanted, media_type=kind, headers=headers)
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The API reference, drawn from the OpenAPI schema without any outside script."""
+    schema = request.app.openapi()
+    endpoints = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            params = [
+                {
+                    "name": prm.get("name", ""),
+                    "where": prm.get("in", ""),
+                    "required": bool(prm.get("required")),
+                    "type": prm.get("schema", {}).get("type", ""),
+                }
+                for prm in op.get("parameters", [])
+            ]
+            ok = op.get("responses", {}).get("200", {}).get("content", {})
+            shape = ok.get("application/json", {}).get("schema", {})
+            ref = shape.get("$ref") or shape.get("items", {}).get("$ref", "")
+            returns = ref.rsplit("/", 1)[-1] if ref else ""
+            if shape.get("type") == "array":
+                returns = f"list of {returns}"
+            endpoints.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "params": params,
+                    "returns": returns,
+                }
+            )
+    models = schema.get("components", {}).get("schemas", {})
+    page = {"endpoints": endpoints, "models": models}
+    return _render(request, "api_docs.html", page, "API")

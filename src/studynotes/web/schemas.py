@@ -1,0 +1,185 @@
+"""The JSON contract. Each HTML page renders the same model its JSON twin returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class NoteSummary(BaseModel):
+    slug: str
+    title: str
+    path: str = Field(description="vault-relative, '/' separators, with the .md suffix")
+    tags: list[str]
+    aliases: list[str]
+    updated: datetime
+
+
+class HeadingOut(BaseModel):
+    level: int
+    text: str
+    anchor: str
+
+
+class LinkOut(BaseModel):
+    target: str
+    resolved_slug: str | None
+    heading: str | None
+    block: str | None
+    anchor: str | None = Field(default=None, description="element id of the heading or block")
+    text: str
+    kind: Literal["link", "embed"]
+    line: int
+    file: str | None = Field(default=None, description="vault path of a linked attachment")
+
+
+class Backlink(BaseModel):
+    slug: str
+    title: str
+    context: str
+
+
+class TermSummary(BaseModel):
+    slug: str
+    term: str
+    aliases: list[str]
+    definition: str
+    definition_html: str
+    note_slug: str
+    note_title: str = ""
+    anchor: str | None
+    empty: bool = False
+
+
+class Crumb(BaseModel):
+    name: str
+    folder: str
+
+
+class NoteDetail(BaseModel):
+    slug: str
+    title: str
+    path: str
+    tags: list[str]
+    aliases: list[str]
+    frontmatter: dict[str, Any]
+    headings: list[HeadingOut]
+    html: str
+    links_out: list[LinkOut]
+    backlinks: list[Backlink]
+    terms_defined: list[TermSummary]
+    unlinked_mentions: list[Backlink]
+    breadcrumbs: list[Crumb]
+    updated: datetime
+    banner: str | None = Field(description="URL of the banner image, if any")
+    icon: str | None
+
+
+class Occurrence(BaseModel):
+    note_slug: str
+    note_title: str
+    context: str
+
+
+class TermDetail(TermSummary):
+    occurrences: list[Occurrence]
+
+
+class Preview(BaseModel):
+    title: str
+    html: str
+
+
+class GraphNode(BaseModel):
+    id: str
+    title: str
+    folder: str
+    tags: list[str]
+    degree: int
+
+
+class GraphEdge(BaseModel):
+    source: str
+    target: str
+
+
+class Graph(BaseModel):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class BrokenLink(BaseModel):
+    source_slug: str
+    source_path: str
+    target: str
+    line: int
+    kind: Literal["link", "embed"]
+
+
+class TagCount(BaseModel):
+    name: str
+    count: int
+
+
+class TagPage(BaseModel):
+    tag: str
+    notes: list[NoteSummary]
+    children: list[TagCount]
+
+
+class FolderCount(BaseModel):
+    folder: str
+    count: int
+
+
+class FolderPage(BaseModel):
+    folder: str
+    notes: list[NoteSummary]
+    subfolders: list[FolderCount]
+
+
+class Stats(BaseModel):
+    notes: int
+    links: int
+    unresolved: int
+    terms: int
+    tags: int
+    attachments: int
+
+
+class Home(BaseModel):
+    recent: list[NoteSummary]
+    folders: list[FolderCount]
+    tags: list[TagCount]
+    glossary: list[TermSummary]
+    stats: Stats
+
+
+class TermHitOut(BaseModel):
+    slug: str
+    term: str
+    aliases: list[str]
+    definition: str
+    note_slug: str
+    anchor: str | None
+    match: str
+
+
+class NoteHitOut(BaseModel):
+    slug: str
+    title: str
+    path: str
+    snippet_html: str
+    tags: list[str]
+
+
+class SearchOut(BaseModel):
+    query: str
+    terms: list[TermHitOut]
+    notes: list[NoteHitOut]
+
+
+class ErrorOut(BaseModel):
+    detail: str

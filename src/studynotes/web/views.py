@@ -1,0 +1,462 @@
+"""One function per page: each builds the model that the HTML page renders and the JSON twin
+returns, so the two can never disagree."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from studynotes.db.models import (
+    Alias,
+    Attachment,
+    Heading,
+    Link,
+    Meta,
+    Note,
+    NoteTag,
+    Tag,
+    Term,
+    TermAlias,
+)
+from studynotes.glossary.marks import MarkTerm, TermMatcher
+from studynotes.htmltext import element_html, section_html
+from studynotes.urls import file_url
+from studynotes.web import schemas as s
+
+
+class NotFound(LookupError):
+    """No such note, term or tag; the message is shown to the reader."""
+
+
+def _tags_by_note(db: Session, ids: Iterable[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    wanted = list(ids)
+    if not wanted:
+        return out
+    rows = db.execute(
+        select(NoteTag.note_id, Tag.name)
+        .join(Tag, Tag.id == NoteTag.tag_id)
+        .where(NoteTag.note_id.in_(wanted))
+        .order_by(NoteTag.note_id, Tag.name)
+    )
+    for nid, name in rows:
+        out[nid].append(name)
+    return out
+
+
+def _aliases_by_note(db: Session, ids: Iterable[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    wanted = list(ids)
+    if not wanted:
+        return out
+    for nid, name in db.execute(
+        select(Alias.note_id, Alias.name).where(Alias.note_id.in_(wanted)).order_by(Alias.id)
+    ):
+        out[nid].append(name)
+    return out
+
+
+_SUMMARY = (Note.id, Note.slug, Note.title, Note.path, Note.updated)
+
+
+def _summaries(db: Session, query: Select[int, str, str, str, datetime]) -> list[s.NoteSummary]:
+    rows = db.execute(query).all()
+    ids = [r.id for r in rows]
+    tags, aliases = _tags_by_note(db, ids), _aliases_by_note(db, ids)
+    return [
+        s.NoteSummary(
+            slug=r.slug,
+            title=r.title,
+            path=r.path,
+            tags=tags.get(r.id, []),
+            aliases=aliases.get(r.id, []),
+            updated=r.updated,
+        )
+        for r in rows
+    ]
+
+
+def note_list(db: Session) -> list[s.NoteSummary]:
+    return _summaries(db, select(*_SUMMARY).order_by(Note.path))
+
+
+def _term_summary(term: Term, note_slug: str, note_title: str, aliases: list[str]) -> s.TermSummary:
+    return s.TermSummary(
+        slug=term.slug,
+        term=term.name,
+        aliases=aliases,
+        definition=term.definition,
+        definition_html=term.definition_html,
+        note_slug=note_slug,
+        note_title=note_title,
+        anchor=term.anchor,
+        empty=term.empty,
+    )
+
+
+def _terms(db: Session, *where: Any) -> list[s.TermSummary]:
+    rows = db.execute(
+        select(Term, Note.slug, Note.title).join(Note, Note.id == Term.note_id).where(*where)
+    ).all()
+    aliases: dict[int, list[str]] = defaultdict(list)
+    ids = [t.id for t, _, _ in rows]
+    if ids:
+        for tid, name in db.execute(
+            select(TermAlias.term_id, TermAlias.name).where(TermAlias.term_id.in_(ids))
+        ):
+            aliases[tid].append(name)
+    terms = [_term_summary(t, slug, title, aliases.get(t.id, [])) for t, slug, title in rows]
+    return sorted(terms, key=lambda t: t.term.casefold())
+
+
+def term_list(db: Session) -> list[s.TermSummary]:
+    return _terms(db)
+
+
+def terms_by_slug(db: Session, slugs: Sequence[str]) -> list[s.TermSummary]:
+    return _terms(db, Term.slug.in_(list(slugs))) if slugs else []
+
+
+def _note_row(db: Session, slug: str) -> Note:
+    note = db.execute(select(Note).where(Note.slug == slug)).scalar_one_or_none()
+    if note is None:
+        raise NotFound(f"no note with slug {slug!r}")
+    return note
+
+
+def _breadcrumbs(path: str) -> list[s.Crumb]:
+    parts = path.split("/")[:-1]
+    return [s.Crumb(name=p, folder="/".join(parts[: i + 1])) for i, p in enumerate(parts)]
+
+
+def _banner(db: Session, value: Any) -> str | None:
+    """A banner from inside the vault; remote images are not fetched (the app is offline)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    ref = value.strip().strip("[]!").split("|")[0].strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.IGNORECASE):
+        return None
+    name = posixpath.basename(ref)
+    rows = db.execute(
+        select(Attachment.path).where(
+            or_(Attachment.path == ref, Attachment.path.endswith("/" + name))
+        )
+    ).scalars()
+    found = sorted(rows, key=lambda p: (p != ref, len(p)))
+    return file_url(found[0]) if found else None
+
+
+def _mention_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    words = sorted({n.strip() for n in names if len(n.strip()) >= 3}, key=len, reverse=True)
+    if not words:
+        return None
+    body = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
+def _snippet(text: str, start: int, end: int, width: int = 90) -> str:
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    out = " ".join(text[left:right].split())
+    return ("…" if left else "") + out + ("…" if right < len(text) else "")
+
+
+def _unlinked_mentions(db: Session, note: Note, names: list[str]) -> list[s.Backlink]:
+    pattern = _mention_pattern(names)
+    if pattern is None:
+        return []
+    linking = select(Link.source_id).where(Link.target_id == note.id)
+    likes = [Note.text.ilike(f"%{n.strip()}%") for n in names if len(n.strip()) >= 3]
+    rows = db.execute(
+        select(Note.slug, Note.title, Note.text)
+        .where(Note.id != note.id, Note.id.not_in(linking), or_(*likes))
+        .order_by(Note.title)
+        .limit(50)
+    )
+    out: list[s.Backlink] = []
+    for slug, title, text in rows:
+        m = pattern.search(text)
+        if m:
+            out.append(s.Backlink(slug=slug, title=title, context=_snippet(text, *m.span())))
+    return out
+
+
+def note_detail(db: Session, slug: str) -> s.NoteDetail:
+    note = _note_row(db, slug)
+    tags = _tags_by_note(db, [note.id]).get(note.id, [])
+    aliases = _aliases_by_note(db, [note.id]).get(note.id, [])
+    headings = db.execute(
+        select(Heading.level, Heading.text, Heading.anchor)
+        .where(Heading.note_id == note.id)
+        .order_by(Heading.position)
+    ).all()
+    target = Note.__table__.alias("target")
+    links = db.execute(
+        select(Link, target.c.slug)
+        .outerjoin(target, target.c.id == Link.target_id)
+        .where(Link.source_id == note.id)
+        .order_by(Link.position)
+    ).all()
+    links_out = [
+        s.LinkOut(
+            target=link.raw_target,
+            resolved_slug=tslug,
+            heading=link.heading,
+            block=link.block,
+            anchor=link.anchor if tslug else None,
+            text=link.display or link.raw_target,
+            kind="embed" if link.kind == "embed" else "link",
+            line=link.line,
+            file=link.target_file,
+        )
+        for link, tslug in links
+    ]
+    back_rows = db.execute(
+        select(Note.slug, Note.title, Link.context)
+        .join(Link, Link.source_id == Note.id)
+        .where(Link.target_id == note.id, Note.id != note.id)
+        .order_by(Note.title, Link.position)
+    ).all()
+    seen: set[str] = set()
+    backlinks: list[s.Backlink] = []
+    for bslug, btitle, context in back_rows:
+        if bslug not in seen:
+            seen.add(bslug)
+            backlinks.append(s.Backlink(slug=bslug, title=btitle, context=context))
+    fm = note.frontmatter or {}
+    return s.NoteDetail(
+        slug=note.slug,
+        title=note.title,
+        path=note.path,
+        tags=tags,
+        aliases=aliases,
+        frontmatter=fm,
+        headings=[s.HeadingOut(level=h.level, text=h.text, anchor=h.anchor) for h in headings],
+        html=note.html,
+        links_out=links_out,
+        backlinks=backlinks,
+        terms_defined=_terms(db, Term.note_id == note.id),
+        unlinked_mentions=_unlinked_mentions(db, note, [note.title, *aliases]),
+        breadcrumbs=_breadcrumbs(note.path),
+        updated=note.updated,
+        banner=_banner(db, fm.get("banner")),
+        icon=str(fm["banner_icon"]) if fm.get("banner_icon") else None,
+    )
+
+
+def preview(db: Session, slug: str, *, heading: str | None, block: str | None) -> s.Preview:
+    note = _note_row(db, slug)
+    html: str | None = note.html
+    title = note.title
+    if block:
+        html = element_html(note.html, f"^{block.lstrip('^')}")
+        title = f"{note.title} > ^{block.lstrip('^')}"
+    elif heading:
+        anchor = db.execute(
+            select(Heading.anchor, Heading.text).where(
+                Heading.note_id == note.id,
+                or_(Heading.anchor == heading, func.lower(Heading.text) == heading.lower()),
+            )
+        ).first()
+        html = section_html(note.html, anchor.anchor) if anchor else None
+        title = f"{note.title} > {anchor.text if anchor else heading}"
+    if html is None:
+        raise NotFound(f"no such section in {note.title!r}")
+    return s.Preview(title=title, html=html)
+
+
+def term_detail(db: Session, slug: str) -> s.TermDetail:
+    found = _terms(db, Term.slug == slug)
+    if not found:
+        raise NotFound(f"no glossary term with slug {slug!r}")
+    term = found[0]
+    names = [term.term, *term.aliases]
+    matcher = TermMatcher.build([MarkTerm(term.slug, names)])
+    likes = [Note.text.ilike(f"%{n}%") for n in names if n.strip()]
+    occurrences: list[s.Occurrence] = []
+    pattern = matcher.pattern
+    if pattern is not None:
+        rows = db.execute(
+            select(Note.slug, Note.title, Note.text).where(or_(*likes)).order_by(Note.title)
+        )
+        for nslug, ntitle, text in rows:
+            hits = [m for m in pattern.finditer(text) if matcher.accepts(m.group(1))][:3]
+            occurrences.extend(
+                s.Occurrence(note_slug=nslug, note_title=ntitle, context=_snippet(text, *m.span()))
+                for m in hits
+            )
+    return s.TermDetail(**term.model_dump(), occurrences=occurrences)
+
+
+def _tag_counts(db: Session) -> list[s.TagCount]:
+    rows = db.execute(
+        select(Tag.name, func.count(NoteTag.note_id)).outerjoin(NoteTag).group_by(Tag.id)
+    )
+    direct = dict(rows.all())
+    totals: Counter[str] = Counter()
+    for name in direct:
+        parts = name.split("/")
+        for i in range(1, len(parts) + 1):
+            totals["/".join(parts[:i])] += direct[name]
+    return [s.TagCount(name=n, count=totals[n]) for n in sorted(direct, key=str.casefold)]
+
+
+def tag_index(db: Session) -> list[s.TagCount]:
+    return _tag_counts(db)
+
+
+def tag_page(db: Session, tag: str) -> s.TagPage:
+    tag = tag.strip("#/")
+    known = db.execute(
+        select(Tag.id, Tag.name).where(or_(Tag.name == tag, Tag.name.startswith(tag + "/")))
+    ).all()
+    if not known:
+        raise NotFound(f"no tag #{tag}")
+    ids = [i for i, _ in known]
+    notes = _summaries(
+        db,
+        select(*_SUMMARY)
+        .where(Note.id.in_(select(NoteTag.note_id).where(NoteTag.tag_id.in_(ids))))
+        .order_by(Note.title),
+    )
+    counts = {c.name: c for c in _tag_counts(db)}
+    children = [
+        counts[n] for _, n in known if n != tag and "/" not in n[len(tag) + 1 :] and n in counts
+    ]
+    return s.TagPage(tag=tag, notes=notes, children=children)
+
+
+def graph(db: Session) -> s.Graph:
+    notes = db.execute(select(Note.id, Note.slug, Note.title, Note.path)).all()
+    tags = _tags_by_note(db, [n.id for n in notes])
+    slug_of = {n.id: n.slug for n in notes}
+    pairs = db.execute(
+        select(Link.source_id, Link.target_id)
+        .where(Link.target_id.is_not(None), Link.source_id != Link.target_id)
+        .distinct()
+    ).all()
+    degree: Counter[int] = Counter()
+    edges: list[s.GraphEdge] = []
+    for src, dst in pairs:
+        if dst is None:
+            continue
+        degree[src] += 1
+        degree[dst] += 1
+        edges.append(s.GraphEdge(source=slug_of[src], target=slug_of[dst]))
+    nodes = [
+        s.GraphNode(
+            id=n.slug,
+            title=n.title,
+            folder=posixpath.dirname(n.path),
+            tags=tags.get(n.id, []),
+            degree=degree[n.id],
+        )
+        for n in notes
+    ]
+    return s.Graph(nodes=nodes, edges=edges)
+
+
+def local_graph(db: Session, slug: str) -> s.Graph:
+    """The note, its neighbours, and the links among them."""
+    note = _note_row(db, slug)
+    full = graph(db)
+    near = {note.slug}
+    for e in full.edges:
+        if note.slug in (e.source, e.target):
+            near.update((e.source, e.target))
+    return s.Graph(
+        nodes=[n for n in full.nodes if n.id in near],
+        edges=[e for e in full.edges if e.source in near and e.target in near],
+    )
+
+
+def broken_links(db: Session) -> list[s.BrokenLink]:
+    rows = db.execute(
+        select(Note.slug, Note.path, Link.raw_target, Link.line, Link.kind)
+        .join(Note, Note.id == Link.source_id)
+        .where(Link.resolved.is_(False))
+        .order_by(Note.path, Link.line)
+    )
+    return [
+        s.BrokenLink(
+            source_slug=r.slug,
+            source_path=r.path,
+            target=r.raw_target,
+            line=r.line,
+            kind="embed" if r.kind == "embed" else "link",
+        )
+        for r in rows
+    ]
+
+
+def stats(db: Session) -> s.Stats:
+    def count(*cols: Any) -> int:
+        return int(db.execute(select(func.count()).select_from(*cols)).scalar_one())
+
+    return s.Stats(
+        notes=count(Note),
+        links=count(Link),
+        unresolved=int(
+            db.execute(select(func.count(Link.id)).where(Link.resolved.is_(False))).scalar_one()
+        ),
+        terms=count(Term),
+        tags=count(Tag),
+        attachments=count(Attachment),
+    )
+
+
+def home(db: Session) -> s.Home:
+    recent = _summaries(db, select(*_SUMMARY).order_by(Note.updated.desc(), Note.path).limit(10))
+    folders: Counter[str] = Counter(
+        posixpath.dirname(p) for p in db.execute(select(Note.path)).scalars()
+    )
+    tags = sorted(_tag_counts(db), key=lambda t: (-t.count, t.name))[:30]
+    glossary = [t for t in term_list(db) if not t.empty]
+    glossary.sort(key=lambda t: (-len(t.definition) // 80, t.term.casefold()))
+    return s.Home(
+        recent=recent,
+        folders=[s.FolderCount(folder=f, count=c) for f, c in sorted(folders.items())],
+        tags=tags,
+        glossary=sorted(glossary[:12], key=lambda t: t.term.casefold()),
+        stats=stats(db),
+    )
+
+
+def folder_page(db: Session, folder: str) -> s.FolderPage:
+    folder = folder.strip("/")
+    prefix = folder + "/" if folder else ""
+    paths = [p for p in db.execute(select(Note.path)).scalars() if p.startswith(prefix)]
+    if not paths:
+        raise NotFound(f"no folder {folder!r} in the vault")
+    direct = [p for p in paths if "/" not in p[len(prefix) :]]
+    below: Counter[str] = Counter(
+        prefix + p[len(prefix) :].split("/", 1)[0] for p in paths if p not in direct
+    )
+    return s.FolderPage(
+        folder=folder,
+        notes=_summaries(db, select(*_SUMMARY).where(Note.path.in_(direct)).order_by(Note.title)),
+        subfolders=[s.FolderCount(folder=f, count=c) for f, c in sorted(below.items())],
+    )
+
+
+def similar_notes(db: Session, text: str, *, limit: int = 5) -> list[s.NoteSummary]:
+    """Notes whose title or slug is close to what was asked for (for the 404 page)."""
+    rows = db.execute(select(Note.slug, Note.title)).all()
+    choices = {r.slug: f"{r.title} {r.slug}" for r in rows}
+    wanted = text.replace("-", " ").replace("/", " ")
+    best = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
+    slugs = [key for _, _, key in best]
+    found = {n.slug: n for n in _summaries(db, select(*_SUMMARY).where(Note.slug.in_(slugs)))}
+    return [found[sl] for sl in slugs if sl in found]
+
+
+def indexed_at(db: Session) -> str | None:
+    return db.execute(select(Meta.value).where(Meta.key == "indexed_at")).scalar()

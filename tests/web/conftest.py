@@ -1,0 +1,56 @@
+"""One indexed copy of the fixture vault and one app over it, shared by the web tests."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from studynotes.config import Settings
+from studynotes.db.session import open_database
+from studynotes.ingest.pipeline import index_vault
+from studynotes.web.app import create_app
+
+FIXTURE_VAULT = Path(__file__).parents[1] / "fixtures" / "vault"
+
+EXTRA_NOTES = {
+    "Glossary Source.md": (
+        "# Evaluation words\n\n"
+        "Bilingual Evaluation Understudy (**BLEU**): compares n-grams of a candidate "
+        "with references.\n\n"
+        "**Perplexity** is the exponential of the average negative log-likelihood.\n"
+    ),
+    "Uses Terms.md": (
+        "---\ntags: [eval/metrics]\n---\n# Using terms\n\nWe report BLEU and perplexity "
+        "for every run. See [[Transformers#Attention]] and [[Nowhere Yet]].\n\n"
+        "Transformers are mentioned here without a link.\n"
+    ),
+    "中文笔记.md": "# 注意力\n\n自注意力机制让每个词看到其他词。#笔记\n",
+}
+
+
+@pytest.fixture(scope="session")
+def web_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("web") / "vault"
+    shutil.copytree(FIXTURE_VAULT, root)
+    for name, text in EXTRA_NOTES.items():
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "assets" / "evil.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
+    (root / ".obsidian").mkdir()
+    (root / ".obsidian" / "app.json").write_text("{}")
+    return root
+
+
+@pytest.fixture(scope="session")
+def client(web_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    db = tmp_path_factory.mktemp("db") / "index.sqlite3"
+    settings = Settings(vault=web_vault, db=f"sqlite:///{db}", workers=1)
+    engine = open_database(settings.database_url())
+    index_vault(settings, engine)
+    with TestClient(create_app(settings, engine=engine)) as test_client:
+        yield test_client

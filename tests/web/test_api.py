@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_notes_list_has_the_documented_fields(client: TestClient) -> None:
+    notes = client.get("/api/notes").json()
+    by_path = {n["path"]: n for n in notes}
+    lora = by_path["LoRA.md"]
+    assert set(lora) == {"slug", "title", "path", "tags", "aliases", "updated"}
+    assert lora["aliases"] == ["Low-Rank Adaptation"]
+    assert "a/Overview.md" in by_path and "b/Overview.md" in by_path
+
+
+def test_note_detail_has_links_backlinks_and_terms(client: TestClient) -> None:
+    note = client.get("/api/notes/uses-terms").json()
+    assert note["path"] == "Uses Terms.md"
+    assert note["tags"] == ["eval/metrics"]
+    targets = {
+        (link["target"], link["resolved_slug"], link["heading"]) for link in note["links_out"]
+    }
+    assert ("Transformers", "transformers", "Attention") in targets
+    assert ("Nowhere Yet", None, None) in targets
+    assert 'data-term="bleu"' in note["html"]
+
+    transformers = client.get("/api/notes/transformers").json()
+    back = {b["slug"]: b["context"] for b in transformers["backlinks"]}
+    assert "uses-terms" in back and "BLEU" in back["uses-terms"]
+    assert [h["anchor"] for h in transformers["headings"]][:2] == ["transformers", "attention"]
+
+    source = client.get("/api/notes/glossary-source").json()
+    assert {t["term"] for t in source["terms_defined"]} >= {"BLEU", "Perplexity"}
+
+
+def test_unlinked_mentions_find_the_title_without_a_link(client: TestClient) -> None:
+    lora = client.get("/api/notes/transformers").json()
+    mentions = {m["slug"] for m in lora["unlinked_mentions"]}
+    assert "uses-terms" not in mentions  # it links, so it is a backlink instead
+    models = client.get("/api/notes/models/transformers").json()
+    assert "uses-terms" in {m["slug"] for m in models["unlinked_mentions"]}
+
+
+def test_terms_and_one_term_with_occurrences(client: TestClient) -> None:
+    terms = {t["slug"]: t for t in client.get("/api/terms").json()}
+    bleu = terms["bleu"]
+    assert bleu["aliases"] == ["Bilingual Evaluation Understudy"]
+    assert bleu["note_slug"] == "glossary-source"
+    assert "n-grams" in bleu["definition_html"]
+    detail = client.get("/api/terms/bleu").json()
+    assert any(o["note_slug"] == "uses-terms" for o in detail["occurrences"])
+
+
+def test_preview_of_a_heading_and_a_block(client: TestClient) -> None:
+    section = client.get("/api/preview/transformers", params={"heading": "attention"}).json()
+    assert section["title"] == "Transformers > Attention"
+    assert "Every token looks" in section["html"] and "T5" not in section["html"]
+    block = client.get("/api/preview/transformers", params={"block": "points"}).json()
+    assert "second point" in block["html"] and "first point" not in block["html"]
+    whole = client.get("/api/preview/lora").json()
+    assert whole["title"] == "LoRA"
+
+
+def test_graph_nodes_and_edges(client: TestClient) -> None:
+    graph = client.get("/api/graph").json()
+    ids = {n["id"] for n in graph["nodes"]}
+    assert {"transformers", "lora", "uses-terms"} <= ids
+    assert {"source": "uses-terms", "target": "transformers"} in graph["edges"]
+    local = client.get("/api/graph", params={"slug": "uses-terms"}).json()
+    assert {n["id"] for n in local["nodes"]} == {"uses-terms", "transformers"}
+
+
+def test_broken_links_list(client: TestClient) -> None:
+    broken = client.get("/api/broken-links").json()
+    assert {
+        "source_slug": "uses-terms",
+        "source_path": "Uses Terms.md",
+        "target": "Nowhere Yet",
+        "line": 6,
+        "kind": "link",
+    } in broken
+
+
+def test_search_puts_terms_first(client: TestClient) -> None:
+    found = client.get("/api/search", params={"q": "bleu"}).json()
+    assert found["terms"][0]["slug"] == "bleu"
+    assert any(n["slug"] == "uses-terms" for n in found["notes"])
+
+
+def test_search_accepts_any_string(client: TestClient) -> None:
+    for q in ['"', "NEAR(", "*", "a OR", "\x00", "x" * 5000, "#", ""]:
+        assert client.get("/api/search", params={"q": q}).status_code == 200
+
+
+def test_unknown_slugs_are_404_with_a_json_body(client: TestClient) -> None:
+    for path in ["/api/notes/nope", "/api/terms/nope", "/api/preview/nope", "/api/tags/nope"]:
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "detail" in response.json()
+
+
+def test_bad_parameters_are_4xx_with_a_json_body(client: TestClient) -> None:
+    response = client.get("/api/search", params={"q": "x", "limit": "many"})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("invalid request")
+
+
+def test_openapi_schema_is_published(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert "/api/notes/{slug}" in schema["paths"]
+    assert client.get("/docs").status_code == 200
