@@ -1,0 +1,34 @@
+// Entry point: starts each enhancement on its own, so one failing never stops the others.
+import { initGraphs } from "./graph.js";
+import { initLive } from "./live.js";
+import { closePreviews, initPreviews } from "./preview.js";
+import { initSearch } from "./search.js";
+import { initTheme } from "./theme.js";
+import { initToc, rebuildToc } from "./toc.js";
+import { close as closeTooltip, initTooltips, refreshTerms } from "./tooltips.js";
+
+function start(name, init) {
+  try {
+    init();
+  } catch (err) {
+    console.error(`studynotes: ${name} failed to start`, err);
+  }
+}
+
+start("theme", initTheme);
+start("search", initSearch);
+start("tooltips", initTooltips); // before previews: Escape closes the tooltip first
+start("previews", initPreviews);
+start("toc", initToc);
+start("graph", initGraphs);
+start("live", () =>
+  initLive({
+    onUpdate(note, skipFirstHeading) {
+      closeTooltip(false);
+      closePreviews();
+      refreshTerms();
+      if (Array.isArray(note.headings)) rebuildToc(note.headings, skipFirstHeading);
+      initToc();
+    },
+  }),
+);
