@@ -108,3 +108,31 @@ def test_openapi_schema_is_published(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert "/api/notes/{slug}" in schema["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_tags_with_nested_counts_and_one_tag(client: TestClient) -> None:
+    tags = {t["name"]: t["count"] for t in client.get("/api/tags").json()}
+    assert tags["eval"] == 1 and tags["eval/metrics"] == 1
+    page = client.get("/api/tags/eval").json()
+    assert page["tag"] == "eval"
+    assert [n["slug"] for n in page["notes"]] == ["uses-terms"]
+    assert page["children"] == [{"name": "eval/metrics", "count": 1}]
+
+
+def test_folder_lists_its_notes_and_subfolders(client: TestClient) -> None:
+    root = client.get("/api/folders/").json()
+    assert {"folder": "a", "count": 2} in root["subfolders"]
+    folder = client.get("/api/folders/a").json()
+    assert {n["path"] for n in folder["notes"]} == {"a/Overview.md", "a/Linker.md"}
+    assert client.get("/api/folders/nope").status_code == 404
+
+
+def test_home_has_stats_recent_notes_and_glossary(client: TestClient) -> None:
+    home = client.get("/api/home").json()
+    assert home["stats"]["notes"] == len(client.get("/api/notes").json())
+    assert home["stats"]["unresolved"] >= 1
+    assert home["recent"] and home["glossary"]
+
+
+def test_a_very_long_query_still_answers_200(client: TestClient) -> None:
+    assert client.get("/api/search", params={"q": "lora " * 4000}).status_code == 200

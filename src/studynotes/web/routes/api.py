@@ -69,7 +69,7 @@ def get_preview(
 @router.get("/search", response_model=s.SearchOut)
 def search(
     db: SessionDep,
-    q: Annotated[str, Query(max_length=10_000)] = "",
+    q: str = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> s.SearchOut:
     return run_search(db, q, limit=limit)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import mimetypes
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -97,9 +97,7 @@ def tag_page(request: Request, tag: str, db: SessionDep) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(
-    request: Request, db: SessionDep, q: Annotated[str, Query(max_length=10_000)] = ""
-) -> HTMLResponse:
+def search_page(request: Request, db: SessionDep, q: str = "") -> HTMLResponse:
     return _render(request, "search.html", run_search(db, q, limit=50), f"Search: {q}", q=q)
 
 
