@@ -87,6 +87,7 @@ class Resolver:
     _by_path: dict[str, VaultPath] = field(default_factory=dict)
     _by_name: dict[str, list[VaultPath]] = field(default_factory=dict)
     _by_alias: dict[str, list[VaultPath]] = field(default_factory=dict)
+    _memo: dict[tuple[str, str], Resolution] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -106,6 +107,15 @@ class Resolver:
         return r
 
     def resolve(self, target: str, source: VaultPath | None = None) -> Resolution:
+        """Where ``target`` lands when linked from ``source``; remembered per source folder,
+        since a vault links the same few names from the same folders over and over."""
+        key = (target, posixpath.dirname(source) if source else "")
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._resolve(target, source)
+        return found
+
+    def _resolve(self, target: str, source: VaultPath | None) -> Resolution:
         target = target.strip().strip("/")
         if not target:
             return Resolution(None)

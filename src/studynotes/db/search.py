@@ -673,3 +673,33 @@ def _plain_snippet(body: str, words: list[str]) -> str:
     if end < len(flat):
         out.append(_ELLIPSIS)
     return "".join(out)
+
+
+# --- notes that mention a phrase ------------------------------------------------------------
+
+_HAS_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def notes_mentioning(
+    conn: Connection, phrases: Sequence[str], *, exclude: Sequence[int] = (), limit: int = 200
+) -> list[int]:
+    """Ids of notes whose body contains any of ``phrases`` (as words), from the index when
+    there is one, so unlinked mentions and term occurrences never scan every note."""
+    wanted = [p.strip() for p in phrases if len(p.strip()) >= 2]
+    if not wanted:
+        return []
+    skip = set(exclude)
+    if _has_fts(conn) and all(len(p) >= 3 for p in wanted):
+        found: list[int] = []
+        for phrase in wanted:
+            table = "search_trigram" if _HAS_CJK.search(phrase) else "search_fts"
+            match = "body : " + _quote(phrase)
+            rows = conn.execute(
+                text(f"SELECT rowid FROM {table} WHERE {table} MATCH :m LIMIT :n"),
+                {"m": match, "n": limit + len(skip)},
+            )
+            found.extend(r[0] for r in rows if r[0] not in skip)
+        return list(dict.fromkeys(found))[:limit]
+    likes = [Note.text.ilike(f"%{p}%") for p in wanted]
+    rows = conn.execute(select(Note.id).where(or_(*likes)).limit(limit + len(skip)))
+    return [r[0] for r in rows if r[0] not in skip][:limit]

@@ -199,7 +199,7 @@ def _digits(text: str) -> int:
 def label_key(text: str) -> str:
     """Lower-case form with surrounding punctuation dropped, used for every comparison."""
     text = normalise_space(unicodedata.normalize("NFKC", text)).casefold()
-    return text.strip("".join(_PUNCT_AND_SPACE))
+    return text.strip(_STRIP)
 
 
 _PUNCT_AND_SPACE = frozenset(
@@ -207,6 +207,7 @@ _PUNCT_AND_SPACE = frozenset(
     for c in range(0x20, 0x3040)
     if unicodedata.category(chr(c)).startswith(("P", "Z", "S")) and chr(c) not in "+#"
 ) | frozenset("「」『』【】\uff08\uff09《》〈〉\uff1a\uff1b\uff0c。\uff01\uff1f、")
+_STRIP = "".join(sorted(_PUNCT_AND_SPACE))  # joined once: label_key runs for every bold run
 
 
 def is_abbreviation(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -18,6 +19,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 
 __all__ = ["code_plugin", "highlight_code", "pygments_css"]
@@ -114,12 +116,17 @@ def _safe_language(lang: str) -> str:
     return _UNSAFE_LANG_CHARS_RE.sub("", lang.lower())
 
 
+@lru_cache(maxsize=128)
+def _lexer(lang: str) -> Lexer:
+    """Finding and building a lexer costs more than highlighting a short block with it."""
+    return get_lexer_by_name(lang, stripnl=False)
+
+
 def _highlight_body(code: str, lang: str) -> str:
     """Pygments spans for ``code`` in ``lang``, or the escaped code when that fails."""
     if not lang:
         return escapeHtml(code)
     try:
-        lexer = get_lexer_by_name(lang, stripnl=False)
-        return pygments_highlight(code, lexer, _FORMATTER)
+        return pygments_highlight(code, _lexer(lang), _FORMATTER)
     except Exception:  # an unknown language (ClassNotFound), or a lexer bug
         return escapeHtml(code)

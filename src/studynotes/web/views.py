@@ -26,6 +26,7 @@ from studynotes.db.models import (
     Term,
     TermAlias,
 )
+from studynotes.db.search import notes_mentioning
 from studynotes.glossary.marks import MarkTerm, TermMatcher
 from studynotes.htmltext import element_html, section_html
 from studynotes.urls import file_url
@@ -174,10 +175,14 @@ def _unlinked_mentions(db: Session, note: Note, names: list[str]) -> list[s.Back
     if pattern is None:
         return []
     linking = select(Link.source_id).where(Link.target_id == note.id)
-    likes = [Note.text.ilike(f"%{n.strip()}%") for n in names if len(n.strip()) >= 3]
+    candidates = notes_mentioning(
+        db.connection(), [n for n in names if len(n.strip()) >= 3], exclude=[note.id]
+    )
+    if not candidates:
+        return []
     rows = db.execute(
         select(Note.slug, Note.title, Note.text)
-        .where(Note.id != note.id, Note.id.not_in(linking), or_(*likes))
+        .where(Note.id.in_(candidates), Note.id.not_in(linking))
         .order_by(Note.title)
         .limit(50)
     )
@@ -280,12 +285,14 @@ def term_detail(db: Session, slug: str) -> s.TermDetail:
     term = found[0]
     names = [term.term, *term.aliases]
     matcher = TermMatcher.build([MarkTerm(term.slug, names)])
-    likes = [Note.text.ilike(f"%{n}%") for n in names if n.strip()]
     occurrences: list[s.Occurrence] = []
     pattern = matcher.pattern
-    if pattern is not None:
+    candidates = notes_mentioning(db.connection(), names)
+    if pattern is not None and candidates:
         rows = db.execute(
-            select(Note.slug, Note.title, Note.text).where(or_(*likes)).order_by(Note.title)
+            select(Note.slug, Note.title, Note.text)
+            .where(Note.id.in_(candidates))
+            .order_by(Note.title)
         )
         for nslug, ntitle, text in rows:
             hits = [m for m in pattern.finditer(text) if matcher.accepts(m.group(1))][:3]
