@@ -38,7 +38,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError
 
-from studynotes.db.models import Alias, Heading, Meta, Note, NoteTag, Tag, Term, TermAlias
+from studynotes.db.models import (
+    Alias,
+    Heading,
+    Link,
+    Meta,
+    Note,
+    NoteTag,
+    Tag,
+    Term,
+    TermAlias,
+)
 
 __all__ = [
     "NoteHit",
@@ -677,29 +687,48 @@ def _plain_snippet(body: str, words: list[str]) -> str:
 
 # --- notes that mention a phrase ------------------------------------------------------------
 
-_HAS_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
-
-def notes_mentioning(
-    conn: Connection, phrases: Sequence[str], *, exclude: Sequence[int] = (), limit: int = 200
-) -> list[int]:
-    """Ids of notes whose body contains any of ``phrases`` (as words), from the index when
-    there is one, so unlinked mentions and term occurrences never scan every note."""
-    wanted = [p.strip() for p in phrases if len(p.strip()) >= 2]
+def mentions(
+    conn: Connection,
+    phrases: Sequence[str],
+    *,
+    unlinked_from: int | None = None,
+    limit: int = 50,
+) -> list[tuple[int, str]]:
+    """``(note id, plain-text snippet)`` for notes whose body contains one of ``phrases`` as
+    words; with ``unlinked_from``, only other notes that do not link to that note. The index
+    answers with the snippet, so no note's text is read or scanned."""
+    wanted = [p.strip() for p in phrases if len(p.strip()) >= 3]
+    skip: set[int] = set()
+    linked = ""
+    if unlinked_from is not None:
+        skip = {unlinked_from, *conn.execute(
+            select(Link.source_id).where(Link.target_id == unlinked_from)
+        ).scalars()}  # fmt: skip
+        linked = (
+            f" AND rowid != {int(unlinked_from)} AND rowid NOT IN "
+            f"(SELECT source_id FROM links WHERE target_id = {int(unlinked_from)})"
+        )
+    found: dict[int, str] = {}
     if not wanted:
         return []
-    skip = set(exclude)
-    if _has_fts(conn) and all(len(p) >= 3 for p in wanted):
-        found: list[int] = []
+    if _has_fts(conn):
         for phrase in wanted:
-            table = "search_trigram" if _HAS_CJK.search(phrase) else "search_fts"
-            match = "body : " + _quote(phrase)
+            table = "search_trigram" if _CJK.search(phrase) else "search_fts"
             rows = conn.execute(
-                text(f"SELECT rowid FROM {table} WHERE {table} MATCH :m LIMIT :n"),
-                {"m": match, "n": limit + len(skip)},
+                text(
+                    f"SELECT rowid, snippet({table}, {_BODY}, '', '', '{_ELLIPSIS}', 24) "
+                    f"FROM {table} WHERE {table} MATCH :m{linked} LIMIT :n"
+                ),
+                {"m": f"body : {_quote(phrase)}", "n": limit},
             )
-            found.extend(r[0] for r in rows if r[0] not in skip)
-        return list(dict.fromkeys(found))[:limit]
+            for nid, snippet in rows:
+                if nid not in skip:
+                    found.setdefault(nid, " ".join((snippet or "").split()))
+        return list(found.items())[:limit]
     likes = [Note.text.ilike(f"%{p}%") for p in wanted]
-    rows = conn.execute(select(Note.id).where(or_(*likes)).limit(limit + len(skip)))
-    return [r[0] for r in rows if r[0] not in skip][:limit]
+    rows = conn.execute(select(Note.id, Note.text).where(or_(*likes)).limit(limit + len(skip)))
+    for nid, body in rows:
+        if nid not in skip:
+            found[nid] = html.unescape(re.sub("<[^>]+>", "", _plain_snippet(body, wanted)))
+    return list(found.items())[:limit]

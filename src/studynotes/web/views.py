@@ -26,7 +26,7 @@ from studynotes.db.models import (
     Term,
     TermAlias,
 )
-from studynotes.db.search import notes_mentioning
+from studynotes.db.search import mentions
 from studynotes.glossary.marks import MarkTerm, TermMatcher
 from studynotes.htmltext import element_html, section_html
 from studynotes.urls import file_url
@@ -171,27 +171,22 @@ def _snippet(text: str, start: int, end: int, width: int = 90) -> str:
 
 
 def _unlinked_mentions(db: Session, note: Note, names: list[str]) -> list[s.Backlink]:
-    pattern = _mention_pattern(names)
-    if pattern is None:
+    """Notes that name this one (title or alias, as words) without linking to it."""
+    found = mentions(db.connection(), names, unlinked_from=note.id, limit=20)
+    if not found:
         return []
-    linking = select(Link.source_id).where(Link.target_id == note.id)
-    candidates = notes_mentioning(
-        db.connection(), [n for n in names if len(n.strip()) >= 3], exclude=[note.id]
-    )
-    if not candidates:
-        return []
-    rows = db.execute(
-        select(Note.slug, Note.title, Note.text)
-        .where(Note.id.in_(candidates), Note.id.not_in(linking))
-        .order_by(Note.title)
-        .limit(50)
-    )
-    out: list[s.Backlink] = []
-    for slug, title, text in rows:
-        m = pattern.search(text)
-        if m:
-            out.append(s.Backlink(slug=slug, title=title, context=_snippet(text, *m.span())))
-    return out
+    titles = {
+        r.id: (r.slug, r.title)
+        for r in db.execute(
+            select(Note.id, Note.slug, Note.title).where(Note.id.in_([i for i, _ in found]))
+        )
+    }
+    out = [
+        s.Backlink(slug=titles[i][0], title=titles[i][1], context=snippet)
+        for i, snippet in found
+        if i in titles
+    ]
+    return sorted(out, key=lambda b: b.title.casefold())
 
 
 def note_detail(db: Session, slug: str) -> s.NoteDetail:
@@ -285,21 +280,20 @@ def term_detail(db: Session, slug: str) -> s.TermDetail:
     term = found[0]
     names = [term.term, *term.aliases]
     matcher = TermMatcher.build([MarkTerm(term.slug, names)])
-    occurrences: list[s.Occurrence] = []
-    pattern = matcher.pattern
-    candidates = notes_mentioning(db.connection(), names)
-    if pattern is not None and candidates:
-        rows = db.execute(
-            select(Note.slug, Note.title, Note.text)
-            .where(Note.id.in_(candidates))
-            .order_by(Note.title)
+    places = mentions(db.connection(), names, limit=200)
+    titles = {
+        r.id: (r.slug, r.title)
+        for r in db.execute(
+            select(Note.id, Note.slug, Note.title).where(Note.id.in_([i for i, _ in places]))
         )
-        for nslug, ntitle, text in rows:
-            hits = [m for m in pattern.finditer(text) if matcher.accepts(m.group(1))][:3]
-            occurrences.extend(
-                s.Occurrence(note_slug=nslug, note_title=ntitle, context=_snippet(text, *m.span()))
-                for m in hits
-            )
+    }
+    occurrences: list[s.Occurrence] = []
+    for nid, snippet in places:
+        hits = matcher.pattern.finditer(snippet) if matcher.pattern else iter(())
+        if nid in titles and any(matcher.accepts(m.group(1)) for m in hits):
+            slug, title = titles[nid]
+            occurrences.append(s.Occurrence(note_slug=slug, note_title=title, context=snippet))
+    occurrences.sort(key=lambda o: o.note_title.casefold())
     return s.TermDetail(**term.model_dump(), occurrences=occurrences)
 
 
