@@ -97,3 +97,14 @@ def test_static_files_are_versioned_and_cached_long(client: TestClient) -> None:
     response = client.get(css.group(1))
     assert response.status_code == 200
     assert "immutable" in response.headers["cache-control"]
+
+
+def test_note_pages_revalidate_with_etag_and_come_compressed(client: TestClient) -> None:
+    first = client.get("/notes/lora")
+    etag = first.headers["etag"]
+    again = client.get("/notes/lora", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["content-security-policy"].startswith("default-src 'self'")
+    zipped = client.get("/notes/lora", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.text == first.text  # decoded by the client: the same page

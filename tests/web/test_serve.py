@@ -26,6 +26,7 @@ def test_edited_note_is_pushed_to_open_pages_and_served(servers: object, vault_c
     thread = threading.Thread(target=listen, daemon=True)
     thread.start()
     assert ready.wait(10)
+    assert "Freshly added" not in httpx.get(base + "/notes/lora").text  # now in the page cache
     note = vault_copy / "LoRA.md"
     written = time.monotonic()
     note.write_text(note.read_text() + "\nFreshly added sentence.\n")
@@ -33,6 +34,7 @@ def test_edited_note_is_pushed_to_open_pages_and_served(servers: object, vault_c
     assert events and "lora" in events[0]["slugs"]
     assert time.monotonic() - written < 5
     assert "Freshly added sentence." in httpx.get(base + "/api/notes/lora").json()["html"]
+    assert "Freshly added sentence." in httpx.get(base + "/notes/lora").text
 
 
 def test_binding_beyond_loopback_warns(servers: object, tmp_path: Path) -> None:

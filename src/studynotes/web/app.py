@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,7 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from studynotes import __version__
 from studynotes.config import Settings
@@ -25,6 +27,7 @@ from studynotes.ingest.watch import watch_vault
 from studynotes.resources import resource_dir
 from studynotes.web import views
 from studynotes.web.live import Broker
+from studynotes.web.pagecache import PageCache
 from studynotes.web.routes import api, pages
 from studynotes.web.urls import UrlBuilder
 
@@ -40,6 +43,31 @@ SECURITY_HEADERS = {
 }
 
 
+class SecurityHeaders:
+    """Adds the security headers (and long caching for versioned static files) to every
+    response; plain ASGI, because a BaseHTTPMiddleware costs more than serving a page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        immutable = scope["path"].startswith("/static/") and b"v=" in scope["query_string"]
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    headers.setdefault(key, value)
+                if immutable:
+                    headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
@@ -50,11 +78,13 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or open_database(settings.database_url())
+        app.state.page_cache = PageCache(app.state.engine)
         stop = asyncio.Event()
         task: asyncio.Task[None] | None = None
         if watch:
 
             def publish(report: IndexReport) -> None:
+                app.state.page_cache.clear()
                 app.state.broker.publish(changed=report.changed, deleted=report.deleted)
 
             task = asyncio.create_task(watch_vault(settings, app.state.engine, publish, stop))
@@ -83,16 +113,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     templates.env.globals["url"] = UrlBuilder(static_dir)
     app.state.templates = templates
 
-    @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        if request.url.path.startswith("/static/") and "v=" in request.url.query:
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-        return response
+    app.add_middleware(SecurityHeaders)
 
     def not_found(request: Request, message: str) -> Response:
         if _wants_json(request):

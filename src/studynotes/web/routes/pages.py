@@ -10,11 +10,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from studynotes.glossary.marks import used_terms
 from studynotes.urls import term_url
 from studynotes.web import views
 from studynotes.web.deps import SessionDep
+from studynotes.web.pagecache import CachedPage, PageCache
 from studynotes.web.search import run_search
 
 router = APIRouter(include_in_schema=False)
@@ -53,17 +55,40 @@ def home_page(request: Request, db: SessionDep) -> HTMLResponse:
     return _render(request, "index.html", views.home(db), "Home")
 
 
+def cached_response(request: Request, page: CachedPage) -> Response:
+    """The cached page as 304, gzip or plain, by what the client sent."""
+    headers = {"ETag": page.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    if request.headers.get("if-none-match") == page.etag:
+        return Response(status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(page.gzipped, media_type="text/html; charset=utf-8", headers=headers)
+    return Response(page.body, media_type="text/html; charset=utf-8", headers=headers)
+
+
 @router.get("/notes/{slug:path}", response_class=HTMLResponse)
-def note_page(request: Request, slug: str, db: SessionDep) -> HTMLResponse:
-    note = views.note_detail(db, slug)
-    return _render(
-        request,
-        "note.html",
-        note,
-        note.title,
-        terms_json=terms_json(db, note.html),
-        current_slug=note.slug,
-    )
+async def note_page(request: Request, slug: str) -> Response:
+    """Answered from memory when the page was rendered since the last index run."""
+    cache: PageCache = request.app.state.page_cache
+    page = cache.get(slug)
+    if page is None:
+        page = await run_in_threadpool(_render_note_page, request, slug)
+    return cached_response(request, page)
+
+
+def _render_note_page(request: Request, slug: str) -> CachedPage:
+    with Session(request.app.state.engine) as db:
+        note = views.note_detail(db, slug)
+        response = _render(
+            request,
+            "note.html",
+            note,
+            note.title,
+            terms_json=terms_json(db, note.html),
+            current_slug=note.slug,
+        )
+    cache: PageCache = request.app.state.page_cache
+    return cache.fill(slug, lambda: bytes(response.body))
 
 
 @router.get("/folders/{folder:path}", response_class=HTMLResponse)
