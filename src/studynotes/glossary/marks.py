@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Literal
 
-from studynotes.htmltext import heading_level, pieces
+from studynotes.htmltext import VOID
 
 MarkMode = Literal["all", "first-per-section", "first"]
 
@@ -43,7 +43,10 @@ _SKIP_TAGS = frozenset(
 _SKIP_CLASSES = ("term", "callout-title", "transclusion-title", "embed-missing", "math", "tag")
 _LINES = re.compile(r' data-sn-lines="(\d+)-(\d+)"')
 _WORD = "A-Za-z0-9_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
-_CLASS = re.compile(r'\sclass="([^"]*)"')
+_CLASS = re.compile(r'class="([^"]*)"')
+_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>|<[^>]*>|[^<]+")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_NONE: frozenset[str] = frozenset()
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -89,12 +92,14 @@ class TermMatcher:
     by_key: dict[str, str] = field(default_factory=dict)  # casefolded surface form -> slug
     exact: dict[str, str] = field(default_factory=dict)  # acronym surface forms (case kept)
     defined_at: dict[str, tuple[str, int]] = field(default_factory=dict)
+    own: dict[str, set[str]] = field(default_factory=dict)  # note path -> slugs it defines
 
     @classmethod
     def build(cls, terms: Iterable[MarkTerm]) -> TermMatcher:
         matcher = cls()
         for term in terms:
             matcher.defined_at[term.slug] = (term.note_path, term.line)
+            matcher.own.setdefault(term.note_path, set()).add(term.slug)
             for name in term.names:
                 name = name.strip()
                 if len(name) < 2:
@@ -125,49 +130,61 @@ class TermMatcher:
         return slug
 
     def mark(self, html: str, *, note_path: str, mode: MarkMode = "first-per-section") -> str:
-        """``html`` with each chosen occurrence wrapped in a focusable ``span.term``."""
+        """``html`` with each chosen occurrence wrapped in a focusable ``span.term``.
+
+        A single scan with a tag stack: this runs for every note of the vault, so it avoids
+        building objects per tag.
+        """
         if self.pattern is None:
             return _LINES.sub("", html)
-        own = {slug for slug, (path, _) in self.defined_at.items() if path == note_path}
+        own = self.own.get(note_path, _NONE)
         out: list[str] = []
-        skip_depth: list[int] = []  # depths at which a skipped element opened
-        line_stack: list[tuple[int, int, int]] = []  # (depth, first, last line)
+        stack: list[tuple[str, bool, tuple[int, int] | None]] = []  # tag, skipped, lines
+        skipping = 0
+        lines: tuple[int, int] | None = None
         seen: set[str] = set()
-        for piece in pieces(html):
-            if piece.tag is None:
-                if skip_depth:
-                    out.append(piece.text)
+        per_section = mode == "first-per-section"
+        for m in _TOKEN.finditer(html):
+            name = m.group(2)
+            text = m.group(0)
+            if name is None:  # text, or a comment-like tag
+                if skipping or text[0] == "<" or len(text) < 2:
+                    out.append(text)
                 else:
-                    lines = line_stack[-1][1:] if line_stack else None
-                    out.append(self._mark_text(piece.text, own, lines, note_path, mode, seen))
+                    out.append(self._mark_text(text, own, lines, mode, seen))
                 continue
-            text = piece.text
-            if piece.closing:
-                if skip_depth and skip_depth[-1] == piece.depth:
-                    skip_depth.pop()
-                if line_stack and line_stack[-1][0] == piece.depth:
-                    line_stack.pop()
+            tag = name.lower()
+            if m.group(1):  # a closing tag: pop back to its opening tag
+                while stack:
+                    opened, skipped, lines = stack.pop()
+                    skipping -= skipped
+                    if opened == tag:
+                        break
                 out.append(text)
                 continue
-            if mode == "first-per-section" and heading_level(piece.tag):
+            attrs = m.group(3)
+            if tag in VOID or attrs.endswith("/"):
+                out.append(text)
+                continue
+            previous = lines
+            if "data-sn-lines" in attrs:
+                found = _LINES.search(text)
+                if found:
+                    text = text[: found.start()] + text[found.end() :]
+                    lines = (int(found.group(1)), int(found.group(2)))
+            skipped = tag in _SKIP_TAGS or ('class="' in attrs and _has_skip_class(attrs))
+            if per_section and tag in _HEADINGS:
                 seen.clear()
-            lines_match = _LINES.search(text)
-            if lines_match:
-                text = text[: lines_match.start()] + text[lines_match.end() :]
-                line_stack.append(
-                    (piece.depth, int(lines_match.group(1)), int(lines_match.group(2)))
-                )
-            if piece.tag in _SKIP_TAGS or _has_skip_class(text):
-                skip_depth.append(piece.depth)
+            stack.append((tag, skipped, previous))
+            skipping += skipped
             out.append(text)
         return "".join(out)
 
     def _mark_text(
         self,
         text: str,
-        own: set[str],
+        own: frozenset[str] | set[str],
         lines: tuple[int, int] | None,
-        note_path: str,
         mode: MarkMode,
         seen: set[str],
     ) -> str:
