@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NewType
 
 VaultPath = NewType("VaultPath", str)
@@ -51,6 +52,7 @@ def note_title(path: VaultPath) -> str:
     return name[: -len(NOTE_SUFFIX)] if name.lower().endswith(NOTE_SUFFIX) else name
 
 
+@lru_cache(maxsize=1 << 16)
 def heading_key(text: str) -> str:
     """How a ``[[Note#Heading]]`` reference is compared with a heading's text.
 
@@ -73,6 +75,11 @@ class Resolution:
     path: VaultPath | None
     via_alias: bool = False
     ambiguous: bool = False
+
+
+@lru_cache(maxsize=1 << 16)
+def _folder(path: str) -> str:
+    return posixpath.dirname(path)
 
 
 def _key(path: str) -> str:
@@ -109,7 +116,7 @@ class Resolver:
     def resolve(self, target: str, source: VaultPath | None = None) -> Resolution:
         """Where ``target`` lands when linked from ``source``; remembered per source folder,
         since a vault links the same few names from the same folders over and over."""
-        key = (target, posixpath.dirname(source) if source else "")
+        key = (target, _folder(source) if source else "")
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = self._resolve(target, source)

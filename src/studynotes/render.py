@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
@@ -32,7 +33,19 @@ class Vault:
     embed_depth: int = 3
     matcher: TermMatcher = field(default_factory=TermMatcher)
     mark_mode: MarkMode = "first-per-section"
+    # Reads a note's whole cached parse when ``notes`` holds only its facts (see ingest.light).
+    loader: Callable[[VaultPath], ParsedNote] | None = None
+    _full: dict[VaultPath, ParsedNote] = field(default_factory=dict)
     _stack: list[VaultPath] = field(default_factory=list)
+
+    def full(self, path: VaultPath) -> ParsedNote:
+        """The note with its HTML, loaded once if ``notes`` has only the light version."""
+        if self.loader is None:
+            return self.notes[path]
+        found = self._full.get(path)
+        if found is None:
+            found = self._full[path] = self.loader(path)
+        return found
 
 
 def _attr(value: str) -> str:
@@ -91,7 +104,7 @@ def _media(link: ResolvedLink, path: VaultPath) -> str:
 
 
 def _transclusion(vault: Vault, link: ResolvedLink, path: VaultPath) -> str:
-    target = vault.notes[path]
+    target = vault.full(path)
     title = target.title
     if path in vault._stack or len(vault._stack) >= vault.embed_depth:
         why = "embeds itself" if path in vault._stack else "embedded too deeply"
@@ -145,5 +158,5 @@ def finalize(vault: Vault, path: VaultPath, html: str) -> str:
 
 def render_note(vault: Vault, path: VaultPath) -> str:
     """The note's final HTML: links resolved, embeds filled in, glossary terms marked."""
-    html = finalize(vault, path, vault.notes[path].html)
+    html = finalize(vault, path, vault.full(path).html)
     return vault.matcher.mark(html, note_path=path, mode=vault.mark_mode)

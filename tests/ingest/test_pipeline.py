@@ -142,3 +142,49 @@ def test_term_without_block_id_points_at_the_heading_above(
     with engine.connect() as conn:
         anchor = conn.execute(select(Term.anchor).where(Term.name == "Perplexity")).scalar_one()
     assert anchor == "metrics"
+
+
+def _all_html(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return {p: h for p, h in conn.execute(select(Note.path, Note.html))}
+
+
+def _all_links(engine: Engine) -> set[tuple[str, int, str, bool, str | None]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Note.path, Link.position, Link.raw_target, Link.resolved, Link.anchor).join(
+                Note, Note.id == Link.source_id
+            )
+        )
+        return {tuple(r) for r in rows}  # type: ignore[misc]
+
+
+def test_partial_reindex_gives_what_a_full_index_gives(vault_copy: Path, tmp_path: Path) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'partial.sqlite3'}")
+    (vault_copy / "Embedder.md").write_text(
+        "Intro.\n\n![[LoRA]]\n\nSee [[Transformers#Attention]].\n"
+    )
+    (vault_copy / "Reader.md").write_text("Uses perplexity and [[Later Note]].\n")
+    _index(vault_copy, engine)
+
+    edits = [
+        ("LoRA.md", "# LoRA\n\nNow trains adapters only.\n"),  # embedded elsewhere
+        ("Transformers.md", "# Transformers\n\n## Attention heads\n\nRenamed heading.\n"),
+        ("Terms.md", "**Perplexity** is a measure of how surprised a model is by text.\n"),
+        ("Later Note.md", "# Later\n"),  # resolves a link in an unchanged note
+    ]
+    for name, text in edits:
+        (vault_copy / name).write_text(text)
+        _touch_later(vault_copy / name)
+        _index(vault_copy, engine)
+    (vault_copy / "b" / "Overview.md").unlink()
+    _index(vault_copy, engine)
+
+    full = open_database(f"sqlite:///{tmp_path / 'full.sqlite3'}")
+    _index(vault_copy, full)
+    assert _all_html(engine) == _all_html(full)
+    assert _all_links(engine) == _all_links(full)
+    html = _all_html(engine)
+    assert "Now trains adapters only." in html["Embedder.md"]
+    assert 'data-term="perplexity"' in html["Reader.md"]
+    assert 'href="/notes/later-note"' in html["Reader.md"]

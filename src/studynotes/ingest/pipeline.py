@@ -13,20 +13,22 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from studynotes.config import Settings
-from studynotes.db.models import Attachment, Meta, Note
+from studynotes.db.models import Attachment, Meta, Note, Term, TermAlias
 from studynotes.glossary.marks import MarkTerm, TermMatcher, strip_line_marks
 from studynotes.ingest import store
 from studynotes.ingest.discover import FileInfo, check_vault, discover
 from studynotes.ingest.glossary import vault_terms
+from studynotes.ingest.light import Landing, load_light
 from studynotes.ingest.parse import ParsedNote, parse_note
 from studynotes.ingest.read import read_note
-from studynotes.ingest.resolve import resolve_all
+from studynotes.ingest.resolve import ResolvedLink, resolve_all
 from studynotes.ingest.store import Existing
 from studynotes.markdown import PARSER_VERSION
 from studynotes.paths import VaultPath
 from studynotes.render import Vault, finalize, render_note
 
 Progress = Callable[[int, int], None]
+Loader = Callable[[VaultPath], ParsedNote]
 _POOL_THRESHOLD = 64
 
 
@@ -147,6 +149,54 @@ def _load_parsed(engine: Engine, paths: Iterable[str]) -> dict[VaultPath, Parsed
     return out
 
 
+def _loader(engine: Engine, fresh: dict[VaultPath, ParsedNote]) -> Loader:
+    def load(path: VaultPath) -> ParsedNote:
+        if path in fresh:
+            return fresh[path]
+        with engine.connect() as conn:
+            data = conn.execute(select(Note.parsed).where(Note.path == path)).scalar_one()
+        return ParsedNote.from_dict(data)
+
+    return load
+
+
+def _same_marks(engine: Engine, marks: list[MarkTerm]) -> bool:
+    """Whether the glossary marks every note the same way as before (names, slugs, owners)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Term.slug, Term.name, Note.path)
+            .join(Note, Note.id == Term.note_id)
+            .where(Term.empty.is_(False))
+        ).all()
+        aliases: dict[str, list[str]] = {}
+        for slug, name in conn.execute(
+            select(Term.slug, TermAlias.name).join(TermAlias, TermAlias.term_id == Term.id)
+        ):
+            aliases.setdefault(slug, []).append(name)
+    before = {(slug, frozenset([name, *aliases.get(slug, [])]), path) for slug, name, path in rows}
+    now = {(m.slug, frozenset(m.names), m.note_path) for m in marks}
+    return before == now
+
+
+def _affected(
+    resolved: dict[VaultPath, list[ResolvedLink]],
+    landings: dict[VaultPath, list[Landing]],
+    fresh: dict[VaultPath, ParsedNote],
+) -> set[VaultPath]:
+    """Notes whose HTML may differ now: the re-parsed ones, those whose links land elsewhere
+    (a note or heading appeared or went away), and those that embed a re-parsed note."""
+    out = set(fresh)
+    for path, links in resolved.items():
+        if path in out:
+            continue
+        now = [(link.path, link.anchor, link.missing_anchor) for link in links]
+        if now != landings.get(path, []) or any(
+            link.raw.kind == "embed" and link.path in fresh for link in links
+        ):
+            out.add(path)
+    return out
+
+
 def index_vault(
     settings: Settings, engine: Engine, *, progress: Progress | None = None
 ) -> IndexReport:
@@ -186,19 +236,27 @@ def index_vault(
     report.parsed = len(fresh)
 
     live = [f for f in inventory.notes if f.path not in skipped_paths]
-    notes = _load_parsed(engine, (f.path for f in live if f.path not in fresh))
+    # A full run has every parse in memory; a partial one reads the other notes' facts back
+    # from the graph and their cached parses only when one must be rendered again.
+    partial = bool(existing) and not reparse_all
+    landings: dict[VaultPath, list[Landing]] = {}
+    if partial:
+        notes, landings = load_light(engine, (f.path for f in live if f.path not in fresh))
+    else:
+        notes = _load_parsed(engine, (f.path for f in live if f.path not in fresh))
     notes.update(fresh)
     notes = {f.path: notes[f.path] for f in live if f.path in notes}
-    for path, note in notes.items():
-        report.warnings.extend((path, w) for w in note.warnings)
+    for path in fresh:
+        report.warnings.extend((path, w) for w in fresh[path].warnings)
 
     attachments = [a.path for a in inventory.attachments]
     resolved = resolve_all(notes, attachments)
     terms = vault_terms(notes, folders=settings.glossary_folders, tags=settings.glossary_tags)
     slugs = store.assign_slugs(existing, list(notes))
-    matcher = TermMatcher.build(
+    marks = [
         MarkTerm(t.slug, [t.name, *t.aliases], t.note_path, t.line) for t in terms if not t.empty
-    )
+    ]
+    matcher = TermMatcher.build(marks)
     vault = Vault(
         notes,
         slugs,
@@ -206,8 +264,12 @@ def index_vault(
         embed_depth=settings.embed_depth,
         matcher=matcher,
         mark_mode=settings.term_marks,
+        loader=_loader(engine, fresh) if partial else None,
     )
-    html = {path: render_note(vault, path) for path in notes}
+    affected: set[VaultPath] | None = None
+    if partial and _same_marks(engine, marks):
+        affected = _affected(resolved, landings, fresh)
+    html = {path: render_note(vault, path) for path in (notes if affected is None else affected)}
     for term in terms:
         definition = finalize(vault, VaultPath(term.note_path), term.definition_html)
         term.definition_html = strip_line_marks(definition)
@@ -225,6 +287,7 @@ def index_vault(
         terms=terms,
         attachments=inventory.attachments,
         vault_root=str(root),
+        affected=affected,
     )
     report.changed = sorted(slugs[p] for p in fresh)
     report.deleted = sorted(old.slug for path, old in existing.items() if path not in notes)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
 from studynotes.db.models import (
     Alias,
@@ -227,18 +227,26 @@ def write(
     terms: Sequence[GlossaryTerm],
     attachments: Sequence[FileInfo],
     vault_root: str,
+    affected: set[VaultPath] | None = None,
 ) -> None:
+    """``affected`` names the notes whose HTML and links were worked out again (None: all);
+    the others keep theirs."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with engine.begin() as conn:
         gone = [old.id for path, old in existing.items() if path not in notes]
         for part in _chunks(gone):
             conn.execute(delete(Note).where(Note.id.in_(part)))
-        # Links are rewritten whole: any added or removed note can change where they land.
-        conn.execute(delete(Link))
+        if affected is None:
+            conn.execute(delete(Link))
+        else:
+            stale = [existing[p].id for p in affected if p in existing]
+            for part in _chunks(stale):
+                conn.execute(delete(Link).where(Link.source_id.in_(part)))
 
         ids: dict[VaultPath, int] = {}
         changed_ids: list[int] = []
         new_rows: list[dict[str, Any]] = []
+        small_updates: list[dict[str, Any]] = []
         for path, note in notes.items():
             old = existing.get(path)
             info = files[path]
@@ -246,15 +254,34 @@ def write(
                 new_rows.append(_note_row(note, info, slugs[path], hashes[path], html[path], now))
                 continue
             ids[path] = old.id
-            values: dict[str, Any]
             if path in fresh:
                 values = _note_row(note, info, slugs[path], hashes[path], html[path], now)
+                conn.execute(update(Note).where(Note.id == old.id).values(**values))
                 changed_ids.append(old.id)
-            else:
-                values = {"html": html[path], "mtime_ns": info.mtime_ns, "size": info.size}
-                if path in hashes:
-                    values["content_hash"] = hashes[path]
-            conn.execute(update(Note).where(Note.id == old.id).values(**values))
+                continue
+            touched = (old.mtime_ns, old.size) != (info.mtime_ns, info.size)
+            if path in html or touched:
+                row: dict[str, Any] = {"nid": old.id, "m": info.mtime_ns, "s": info.size}
+                row["h"] = html.get(path)
+                row["c"] = hashes.get(path, old.content_hash)
+                small_updates.append(row)
+        if small_updates:
+            keep = [r for r in small_updates if r["h"] is None]
+            render = [r for r in small_updates if r["h"] is not None]
+            by_id = Note.__table__.c.id
+            stmt = update(Note).where(by_id == bindparam("nid"))
+            if render:
+                conn.execute(
+                    stmt.values(html=bindparam("h"), mtime_ns=bindparam("m"), size=bindparam("s"),
+                                content_hash=bindparam("c")),
+                    render,
+                )  # fmt: skip
+            if keep:
+                conn.execute(
+                    stmt.values(mtime_ns=bindparam("m"), size=bindparam("s"),
+                                content_hash=bindparam("c")),
+                    keep,
+                )  # fmt: skip
         for part in _chunks(new_rows):
             inserted = conn.execute(insert(Note).returning(Note.id, Note.path), list(part))
             for nid, new_path in inserted:
@@ -263,7 +290,7 @@ def write(
         changed = [notes[p] for p in notes if p in fresh]
         _insert_children(conn, ids, changed)
 
-        rows = _link_rows(ids, resolved)
+        rows = _link_rows(ids, resolved if affected is None else {p: resolved[p] for p in affected})
         for part in _chunks(rows):
             conn.execute(insert(Link), list(part))
         _term_rows(conn, ids, terms)
