@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from studynotes.config import Settings
 from studynotes.db.models import Link, Note, Tag, Term
 from studynotes.db.session import open_database
-from studynotes.ingest.pipeline import index_vault
+from studynotes.ingest.pipeline import IndexState, index_vault
 
 
 @pytest.fixture
@@ -159,13 +159,21 @@ def _all_links(engine: Engine) -> set[tuple[str, int, str, bool, str | None]]:
         return {tuple(r) for r in rows}  # type: ignore[misc]
 
 
-def test_partial_reindex_gives_what_a_full_index_gives(vault_copy: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("remembered", [False, True], ids=["from-tables", "from-memory"])
+def test_partial_reindex_gives_what_a_full_index_gives(
+    vault_copy: Path, tmp_path: Path, remembered: bool
+) -> None:
     engine = open_database(f"sqlite:///{tmp_path / 'partial.sqlite3'}")
+    state = IndexState() if remembered else None
+
+    def run() -> None:
+        index_vault(Settings(vault=vault_copy, workers=1), engine, state=state)
+
     (vault_copy / "Embedder.md").write_text(
         "Intro.\n\n![[LoRA]]\n\nSee [[Transformers#Attention]].\n"
     )
     (vault_copy / "Reader.md").write_text("Uses perplexity and [[Later Note]].\n")
-    _index(vault_copy, engine)
+    run()
 
     edits = [
         ("LoRA.md", "# LoRA\n\nNow trains adapters only.\n"),  # embedded elsewhere
@@ -176,9 +184,9 @@ def test_partial_reindex_gives_what_a_full_index_gives(vault_copy: Path, tmp_pat
     for name, text in edits:
         (vault_copy / name).write_text(text)
         _touch_later(vault_copy / name)
-        _index(vault_copy, engine)
+        run()
     (vault_copy / "b" / "Overview.md").unlink()
-    _index(vault_copy, engine)
+    run()
 
     full = open_database(f"sqlite:///{tmp_path / 'full.sqlite3'}")
     _index(vault_copy, full)

@@ -115,6 +115,14 @@ class TermMatcher:
             )
         return matcher
 
+    def with_owners(self, terms: Iterable[MarkTerm]) -> TermMatcher:
+        """The same compiled pattern with each term's defining note and line updated."""
+        matcher = TermMatcher(self.pattern, self.by_key, self.exact)
+        for term in terms:
+            matcher.defined_at[term.slug] = (term.note_path, term.line)
+            matcher.own.setdefault(term.note_path, set()).add(term.slug)
+        return matcher
+
     def accepts(self, surface: str) -> bool:
         """Whether a pattern match is a real occurrence (acronyms must keep their capitals)."""
         return self._slug_for(surface) is not None

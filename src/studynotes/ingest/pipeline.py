@@ -6,7 +6,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from studynotes.ingest.glossary import vault_terms
 from studynotes.ingest.light import Landing, load_light
 from studynotes.ingest.parse import ParsedNote, parse_note
 from studynotes.ingest.read import read_note
-from studynotes.ingest.resolve import ResolvedLink, resolve_all
+from studynotes.ingest.resolve import ResolvedLink, build_resolver, resolve_all, resolve_link
 from studynotes.ingest.store import Existing
 from studynotes.markdown import PARSER_VERSION
 from studynotes.paths import VaultPath
@@ -197,8 +197,79 @@ def _affected(
     return out
 
 
+@dataclass(slots=True)
+class IndexState:
+    """What a long-running process (the server's watcher) keeps between index runs, so a
+    one-note change costs about one note: every note's facts without its HTML, where each
+    link landed, and the compiled glossary."""
+
+    notes: dict[VaultPath, ParsedNote] = field(default_factory=dict)
+    resolved: dict[VaultPath, list[ResolvedLink]] = field(default_factory=dict)
+    names: frozenset[object] = frozenset()
+    marks: frozenset[object] = frozenset()
+    matcher: TermMatcher | None = None
+
+    def remember(
+        self,
+        notes: dict[VaultPath, ParsedNote],
+        resolved: dict[VaultPath, list[ResolvedLink]],
+        names: frozenset[object],
+        marks: frozenset[object],
+        matcher: TermMatcher,
+    ) -> None:
+        self.notes = {p: _facts_only(n) for p, n in notes.items()}
+        self.resolved, self.names, self.marks, self.matcher = resolved, names, marks, matcher
+
+
+def _facts_only(note: ParsedNote) -> ParsedNote:
+    if not note.html and not note.block_html:
+        return note
+    return replace(note, html="", block_html={}, sections=[], text="", frontmatter={})
+
+
+def _names(notes: dict[VaultPath, ParsedNote], attachments: list[VaultPath]) -> frozenset[object]:
+    """Everything a link can resolve to: if this is unchanged, only links into re-parsed
+    notes (whose headings and blocks may have moved) can land differently."""
+    return frozenset(
+        [*((p, tuple(n.aliases)) for p, n in notes.items()), *((a, ()) for a in attachments)]
+    )
+
+
+def _marks_key(marks: list[MarkTerm]) -> frozenset[object]:
+    """What decides where terms are marked in other notes (not the defining line)."""
+    return frozenset((m.slug, frozenset(m.names), m.note_path) for m in marks)
+
+
+def _resolve_changed(
+    notes: dict[VaultPath, ParsedNote],
+    attachments: list[VaultPath],
+    fresh: dict[VaultPath, ParsedNote],
+    before: dict[VaultPath, list[ResolvedLink]],
+) -> dict[VaultPath, list[ResolvedLink]]:
+    """With the same names as last time, re-resolve only re-parsed notes' links and links
+    that land in a re-parsed note."""
+    resolver = build_resolver(notes, attachments)
+    out: dict[VaultPath, list[ResolvedLink]] = {}
+    for path, note in notes.items():
+        old = before.get(path)
+        if path in fresh or old is None:
+            out[path] = [resolve_link(link, path, resolver, notes) for link in note.links]
+        elif any(link.path in fresh for link in old):
+            out[path] = [
+                resolve_link(link.raw, path, resolver, notes) if link.path in fresh else link
+                for link in old
+            ]
+        else:
+            out[path] = old
+    return out
+
+
 def index_vault(
-    settings: Settings, engine: Engine, *, progress: Progress | None = None
+    settings: Settings,
+    engine: Engine,
+    *,
+    progress: Progress | None = None,
+    state: IndexState | None = None,
 ) -> IndexReport:
     """Bring the index in ``engine`` up to date with the vault; only changed files are parsed."""
     started = time.perf_counter()
@@ -240,7 +311,19 @@ def index_vault(
     # from the graph and their cached parses only when one must be rendered again.
     partial = bool(existing) and not reparse_all
     landings: dict[VaultPath, list[Landing]] = {}
-    if partial:
+    remembered = state is not None and bool(state.notes) and partial
+    if remembered and state is not None:
+        notes = {f.path: state.notes[f.path] for f in live if f.path in state.notes}
+        landings = {
+            p: [(link.path, link.anchor, link.missing_anchor) for link in links]
+            for p, links in state.resolved.items()
+        }
+        missing = [f.path for f in live if f.path not in fresh and f.path not in notes]
+        if missing:  # not seen last time yet not re-parsed: read its facts back
+            extra, extra_landings = load_light(engine, missing)
+            notes.update(extra)
+            landings.update(extra_landings)
+    elif partial:
         notes, landings = load_light(engine, (f.path for f in live if f.path not in fresh))
     else:
         notes = _load_parsed(engine, (f.path for f in live if f.path not in fresh))
@@ -250,13 +333,22 @@ def index_vault(
         report.warnings.extend((path, w) for w in fresh[path].warnings)
 
     attachments = [a.path for a in inventory.attachments]
-    resolved = resolve_all(notes, attachments)
+    names = _names(notes, attachments)
+    if remembered and state is not None and names == state.names:
+        resolved = _resolve_changed(notes, attachments, fresh, state.resolved)
+    else:
+        resolved = resolve_all(notes, attachments)
     terms = vault_terms(notes, folders=settings.glossary_folders, tags=settings.glossary_tags)
     slugs = store.assign_slugs(existing, list(notes))
     marks = [
         MarkTerm(t.slug, [t.name, *t.aliases], t.note_path, t.line) for t in terms if not t.empty
     ]
-    matcher = TermMatcher.build(marks)
+    marks_key = _marks_key(marks)
+    same_marks = remembered and state is not None and marks_key == state.marks
+    if same_marks and state is not None and state.matcher is not None:
+        matcher = state.matcher.with_owners(marks)
+    else:
+        matcher = TermMatcher.build(marks)
     vault = Vault(
         notes,
         slugs,
@@ -267,7 +359,7 @@ def index_vault(
         loader=_loader(engine, fresh) if partial else None,
     )
     affected: set[VaultPath] | None = None
-    if partial and _same_marks(engine, marks):
+    if partial and (same_marks or (not remembered and _same_marks(engine, marks))):
         affected = _affected(resolved, landings, fresh)
     html = {path: render_note(vault, path) for path in (notes if affected is None else affected)}
     for term in terms:
@@ -289,8 +381,31 @@ def index_vault(
         vault_root=str(root),
         affected=affected,
     )
+    if state is not None:
+        state.remember(notes, resolved, names, marks_key, matcher)
     report.changed = sorted(slugs[p] for p in fresh)
     report.deleted = sorted(old.slug for path, old in existing.items() if path not in notes)
     store.counts(engine, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def warm_state(settings: Settings, engine: Engine, state: IndexState) -> None:
+    """Fill ``state`` from the index as it stands, so the first change is already cheap."""
+    root = check_vault(settings.vault)
+    inventory = discover(root, max_bytes=settings.max_file_bytes)
+    with engine.connect() as conn:
+        paths = list(conn.execute(select(Note.path)).scalars())
+    notes, _ = load_light(engine, paths)
+    attachments = [a.path for a in inventory.attachments]
+    terms = vault_terms(notes, folders=settings.glossary_folders, tags=settings.glossary_tags)
+    marks = [
+        MarkTerm(t.slug, [t.name, *t.aliases], t.note_path, t.line) for t in terms if not t.empty
+    ]
+    state.remember(
+        notes,
+        resolve_all(notes, attachments),
+        _names(notes, attachments),
+        _marks_key(marks),
+        TermMatcher.build(marks),
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from watchfiles import awatch
 
 from studynotes.config import Settings
-from studynotes.ingest.pipeline import IndexReport, index_vault
+from studynotes.ingest.pipeline import IndexReport, IndexState, index_vault, warm_state
 
 log = logging.getLogger("studynotes.watch")
 
@@ -28,11 +28,18 @@ async def watch_vault(
 ) -> None:
     """Re-index after each burst of changes; never lets a failed run stop the watcher."""
     root = settings.vault.resolve()
+    state = IndexState()
+    warming = asyncio.create_task(asyncio.to_thread(warm_state, settings, engine, state))
     async for changes in awatch(root, stop_event=stop, debounce=50, step=20, recursive=True):
         if not any(_relevant((c, p[len(str(root)) :])) for c, p in changes):
             continue
         try:
-            report = await asyncio.to_thread(index_vault, settings, engine)
+            await warming  # changes seen meanwhile are handled right after
+        except Exception:  # a cold state only makes this re-index slower
+            log.exception("could not prepare for fast re-indexing")
+            state = IndexState()
+        try:
+            report = await asyncio.to_thread(index_vault, settings, engine, state=state)
         except Exception:  # keep serving the last good index
             log.exception("re-indexing after a change failed")
             continue
