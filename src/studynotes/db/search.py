@@ -14,8 +14,9 @@ import html
 import re
 import unicodedata
 import weakref
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -288,6 +289,10 @@ class _TermNames:
     first: dict[int, str]  # the term's own name, for ordering
     words: list[str]  # the words of multi-word names ...
     word_of: list[int]  # ... and the name each belongs to
+    # Sorted (text, name index) pairs: exact and prefix lookups by bisection, not a scan.
+    keys_sorted: list[tuple[str, int]] = field(default_factory=list)
+    loose_sorted: list[tuple[str, int]] = field(default_factory=list)
+    words_sorted: list[tuple[str, int]] = field(default_factory=list)
 
 
 # Keyed by engine, so that each database has its own; weak, so engines can still be freed.
@@ -326,8 +331,20 @@ def _term_names(conn: Connection) -> _TermNames:
         if len(parts) > 1:
             names.words.extend(parts)
             names.word_of.extend([len(names.term) - 1] * len(parts))
+    names.keys_sorted.extend(sorted((k, i) for i, k in enumerate(names.key)))
+    names.loose_sorted.extend(sorted((k, i) for i, k in enumerate(names.loose)))
+    names.words_sorted.extend(
+        sorted((w, i) for i, lo in enumerate(names.loose) for w in set(lo.split()[1:]))
+    )
     _TERM_NAMES[conn.engine] = names
     return names
+
+
+def _starting(pairs: list[tuple[str, int]], prefix: str) -> list[tuple[str, int]]:
+    """The pairs whose text starts with ``prefix`` (``pairs`` is sorted)."""
+    start = bisect_left(pairs, (prefix, -1))
+    end = bisect_left(pairs, (prefix + "\U0010ffff", -1))
+    return pairs[start:end]
 
 
 def _search_terms(conn: Connection, words: list[str], limit: int) -> list[TermHit]:
@@ -342,13 +359,15 @@ def _search_terms(conn: Connection, words: list[str], limit: int) -> list[TermHi
         if tid not in best or rank < best[tid]:
             best[tid] = rank
 
-    for i, (k, lo) in enumerate(zip(names.key, names.loose, strict=True)):
-        if k == key or (loose and lo == loose):
-            offer(i, (0, 0.0))
-        elif k.startswith(key) or (loose and lo.startswith(loose)):
-            offer(i, (1, 0.0))
-        elif loose and f" {loose}" in f" {lo}":
-            offer(i, (1, 1.0))  # the start of a later word: "attention" in "Self-Attention"
+    for k, i in _starting(names.keys_sorted, key):
+        offer(i, (0 if k == key else 1, 0.0))
+    if loose:
+        for lo, i in _starting(names.loose_sorted, loose):
+            offer(i, (0 if lo == loose else 1, 0.0))
+        first = loose.split()[0]
+        for _, i in _starting(names.words_sorted, first):
+            if f" {loose}" in f" {names.loose[i]}":
+                offer(i, (1, 1.0))  # the start of a later word: "attention" in "Self-Attention"
     if len(loose) >= 3:
         for _, score, i in process.extract(
             loose, names.loose, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF, limit=None
@@ -497,35 +516,46 @@ def _tiered(
     ref: ColumnElement[Any] = literal_column(fts)
     hits: list[_Hit] = []
     taken = set(seen)
-    named = index.c.rowid.in_(
-        text(f"SELECT rowid FROM {fts} WHERE {fts} MATCH :named")
-        .bindparams(named=f"{{title aliases}} : ({match})")
-        .columns(column("rowid"))
-    )
-    for tier, in_tier in ((1.0, named), (0.0, None)):
+    # The first tier is the same query limited to the title and alias columns (a column
+    # filter, not a second lookup per row); the index ranks alone and is joined afterwards,
+    # and snippets are cut only for the notes shown.
+    for tier, tier_match in ((1.0, f"{{title aliases}} : ({match})"), (0.0, match)):
         if len(hits) >= limit:
             break
+        inner = select(index.c.rowid, func.bm25(ref, *_WEIGHTS).label("relevance")).where(
+            ref.match(tier_match)
+        )
+        ranked_q = inner.subquery("ranked")
         stmt = (
+            select(Note.id, ranked_q.c.relevance)
+            .select_from(ranked_q.join(Note, Note.id == ranked_q.c.rowid))
+            .where(*filters)
+            .order_by(ranked_q.c.relevance, Note.id)
+            .limit(limit - len(hits) + len(taken))
+        )
+        ranked: list[tuple[int, float]] = []
+        for nid, relevance in conn.execute(stmt):
+            if nid not in taken and len(hits) + len(ranked) < limit:
+                taken.add(nid)
+                bm25 = max(0.0, -float(relevance))
+                ranked.append((nid, tier + bm25 / (1.0 + bm25)))
+        if not ranked:
+            continue
+        rows = conn.execute(
             select(
                 Note.id,
                 Note.slug,
                 Note.title,
                 Note.path,
                 func.snippet(ref, _BODY, _OPEN, _CLOSE, _ELLIPSIS, snippet_tokens).label("snip"),
-                func.bm25(ref, *_WEIGHTS).label("relevance"),
             )
             .select_from(index.join(Note, Note.id == index.c.rowid))
-            .where(ref.match(match), *filters)
-            .order_by(literal_column("relevance"), Note.id)
-            .limit(limit - len(hits) + len(taken))
+            .where(ref.match(match), index.c.rowid.in_([nid for nid, _ in ranked]))
         )
-        if in_tier is not None:
-            stmt = stmt.where(in_tier)
-        for r in conn.execute(stmt):
-            if r.id not in taken and len(hits) < limit:
-                taken.add(r.id)
-                bm25 = max(0.0, -float(r.relevance))
-                score = tier + bm25 / (1.0 + bm25)
+        found = {r.id: r for r in rows}
+        for nid, score in ranked:
+            r = found.get(nid)
+            if r is not None:
                 hits.append(_Hit(r.id, r.slug, r.title, r.path, _marked(r.snip), score))
     return hits
 
