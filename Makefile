@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VAULT  ?= notes
+BENCH_ARGS ?=
 
 .PHONY: install run index check test lint fmt bench clean
 
@@ -26,19 +27,24 @@ check: install
 	$(BIN)/studynotes check $(VAULT)
 
 lint: install
-	$(BIN)/ruff check src tests alembic
-	$(BIN)/ruff format --check src tests alembic
+	$(BIN)/ruff check src tests alembic bench
+	$(BIN)/ruff format --check src tests alembic bench
 	$(BIN)/mypy --strict src
 
 test: lint
 	$(BIN)/pytest
 
 fmt: install
-	$(BIN)/ruff check --fix src tests alembic
-	$(BIN)/ruff format src tests alembic
+	$(BIN)/ruff check --fix src tests alembic bench
+	$(BIN)/ruff format src tests alembic bench
 
+# Throughput needs wrk (Debian package); without it the benchmark skips that column.
+# `make bench BENCH_ARGS=--quick` is a 300-note smoke run; results go to bench/results/.
 bench: install
-	@echo "the benchmark arrives with the performance work; nothing to measure yet"
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk \
+		|| (apt-get update && apt-get install -y wrk) \
+		|| echo "bench: could not install wrk; throughput will be skipped"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info

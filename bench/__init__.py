@@ -1,0 +1,1 @@
+"""The benchmark: synthetic vaults (``vaultgen``) and the measurements (``run``)."""
