@@ -12,7 +12,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from studynotes.db.models import (
     Alias,
@@ -89,32 +89,38 @@ def note_list(db: Session) -> list[s.NoteSummary]:
     return _summaries(db, select(*_SUMMARY).order_by(Note.path))
 
 
-def _term_summary(term: Term, note_slug: str, note_title: str, aliases: list[str]) -> s.TermSummary:
-    return s.TermSummary(
-        slug=term.slug,
-        term=term.name,
-        aliases=aliases,
-        definition=term.definition,
-        definition_html=term.definition_html,
-        note_slug=note_slug,
-        note_title=note_title,
-        anchor=term.anchor,
-        empty=term.empty,
-    )
+_TERM_COLUMNS = (
+    Term.id, Term.slug, Term.name, Term.definition, Term.definition_html, Term.anchor,
+    Term.empty, Note.slug.label("note_slug"), Note.title.label("note_title"),
+)  # fmt: skip
 
 
 def _terms(db: Session, *where: Any) -> list[s.TermSummary]:
+    """Plain column rows rather than ORM objects: this runs for every page with terms."""
     rows = db.execute(
-        select(Term, Note.slug, Note.title).join(Note, Note.id == Term.note_id).where(*where)
+        select(*_TERM_COLUMNS).join(Note, Note.id == Term.note_id).where(*where)
     ).all()
     aliases: dict[int, list[str]] = defaultdict(list)
-    ids = [t.id for t, _, _ in rows]
+    ids = [r.id for r in rows]
     if ids:
         for tid, name in db.execute(
             select(TermAlias.term_id, TermAlias.name).where(TermAlias.term_id.in_(ids))
         ):
             aliases[tid].append(name)
-    terms = [_term_summary(t, slug, title, aliases.get(t.id, [])) for t, slug, title in rows]
+    terms = [
+        s.TermSummary(
+            slug=r.slug,
+            term=r.name,
+            aliases=aliases.get(r.id, []),
+            definition=r.definition,
+            definition_html=r.definition_html,
+            note_slug=r.note_slug,
+            note_title=r.note_title,
+            anchor=r.anchor,
+            empty=r.empty,
+        )
+        for r in rows
+    ]
     return sorted(terms, key=lambda t: t.term.casefold())
 
 
@@ -127,7 +133,10 @@ def terms_by_slug(db: Session, slugs: Sequence[str]) -> list[s.TermSummary]:
 
 
 def _note_row(db: Session, slug: str) -> Note:
-    note = db.execute(select(Note).where(Note.slug == slug)).scalar_one_or_none()
+    """The note without its cached parse, which pages never need and is costly to decode."""
+    note = db.execute(
+        select(Note).options(defer(Note.parsed), defer(Note.text)).where(Note.slug == slug)
+    ).scalar_one_or_none()
     if note is None:
         raise NotFound(f"no note with slug {slug!r}")
     return note
