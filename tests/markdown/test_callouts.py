@@ -40,17 +40,8 @@ TYPE_PAIRS = [
 ]
 
 
-def make_md(plugin: Callable[[MarkdownIt], None]) -> MarkdownIt:
-    """The app's CommonMark configuration with one plugin, so each test isolates it."""
-    return (
-        MarkdownIt("commonmark", {"breaks": True, "html": True})
-        .enable(["table", "strikethrough"])
-        .use(plugin)
-    )
-
-
 @pytest.fixture
-def md() -> MarkdownIt:
+def md(make_md: Callable[[Callable[[MarkdownIt], None]], MarkdownIt]) -> MarkdownIt:
     return make_md(callouts_plugin)
 
 

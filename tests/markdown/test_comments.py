@@ -15,17 +15,8 @@ from studynotes.markdown.comments import comments_plugin
 CASES = read_fixture_file(Path(__file__).parent / "fixtures" / "comments.md")
 
 
-def make_md(plugin: Callable[[MarkdownIt], None]) -> MarkdownIt:
-    """The app's CommonMark configuration with one plugin, so each test isolates it."""
-    return (
-        MarkdownIt("commonmark", {"breaks": True, "html": True})
-        .enable(["table", "strikethrough"])
-        .use(plugin)
-    )
-
-
 @pytest.fixture
-def md() -> MarkdownIt:
+def md(make_md: Callable[[Callable[[MarkdownIt], None]], MarkdownIt]) -> MarkdownIt:
     return make_md(comments_plugin)
 
 

@@ -14,17 +14,8 @@ from studynotes.markdown.indented_lists import indented_lists_plugin
 CASES = read_fixture_file(Path(__file__).parent / "fixtures" / "indented_lists.md")
 
 
-def make_md(plugin: Callable[[MarkdownIt], None]) -> MarkdownIt:
-    """The app's CommonMark configuration with one plugin, so each test isolates it."""
-    return (
-        MarkdownIt("commonmark", {"breaks": True, "html": True})
-        .enable(["table", "strikethrough"])
-        .use(plugin)
-    )
-
-
 @pytest.fixture
-def md() -> MarkdownIt:
+def md(make_md: Callable[[Callable[[MarkdownIt], None]], MarkdownIt]) -> MarkdownIt:
     return make_md(indented_lists_plugin)
 
 
@@ -35,12 +26,12 @@ def test_indented_list_fixture_renders_as_expected(
     assert md.render(source) == expected
 
 
-def test_plain_commonmark_would_fold_the_list_into_the_paragraph() -> None:
+def test_plain_commonmark_would_fold_the_list_into_the_paragraph(md: MarkdownIt) -> None:
     source = "**Examples**\n\t- FLAN\n"
     plain = MarkdownIt("commonmark", {"breaks": True})
 
     assert "<ul>" not in plain.render(source)
-    assert "<ul>" in make_md(indented_lists_plugin).render(source)
+    assert "<ul>" in md.render(source)
 
 
 def test_indented_list_tokens_keep_source_line_maps(md: MarkdownIt) -> None:

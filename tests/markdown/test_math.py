@@ -14,17 +14,8 @@ from studynotes.markdown.math import math_plugin, render_latex
 CASES = read_fixture_file(Path(__file__).parent / "fixtures" / "math.md")
 
 
-def make_md(plugin: Callable[[MarkdownIt], None]) -> MarkdownIt:
-    """The app's CommonMark configuration with one plugin, so each test isolates it."""
-    return (
-        MarkdownIt("commonmark", {"breaks": True, "html": True})
-        .enable(["table", "strikethrough"])
-        .use(plugin)
-    )
-
-
 @pytest.fixture
-def md() -> MarkdownIt:
+def md(make_md: Callable[[Callable[[MarkdownIt], None]], MarkdownIt]) -> MarkdownIt:
     return make_md(math_plugin)
 
 
