@@ -6,6 +6,8 @@ drops anything that runs code: scripts, iframes, event handlers, ``javascript:``
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 _TEXT = {
@@ -64,6 +66,54 @@ _CLEANER = nh3.Cleaner(
 )  # built once: handing the allowlist to nh3 on every call cost more than the cleaning
 
 
+# html5ever checks the stack of open elements for every block tag, so a note of nothing but
+# `<div>` took minutes; tags nested deeper than this are dropped (their text is kept).
+MAX_DEPTH = 256
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
+_NO_DEPTH = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",  # void
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup",
+    "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body",  # end tag optional
+}  # fmt: skip
+
+
+def _flatten(html: str) -> str:
+    """``html`` without the tags nested past ``MAX_DEPTH``, in one linear pass."""
+    opened: dict[str, int] = {}
+    dropped: dict[str, int] = {}
+    depth = 0
+    parts: list[str] = []
+    last = 0
+    for match in _TAG.finditer(html):
+        name = match.group(2).lower()
+        if name in _NO_DEPTH or match.group(0).endswith("/>"):
+            continue
+        drop = False
+        if match.group(1):  # a closing tag closes the innermost element of its name
+            if dropped.get(name):
+                dropped[name] -= 1
+                drop = True
+            elif opened.get(name):
+                opened[name] -= 1
+                depth -= 1
+        elif depth >= MAX_DEPTH:
+            dropped[name] = dropped.get(name, 0) + 1
+            drop = True
+        else:
+            opened[name] = opened.get(name, 0) + 1
+            depth += 1
+        if drop:
+            parts.append(html[last : match.start()])
+            last = match.end()
+    if not parts:
+        return html
+    parts.append(html[last:])
+    return "".join(parts)
+
+
 def sanitize(html: str) -> str:
     """Only allowlisted tags, attributes and URL schemes survive; comments are dropped."""
+    if html.count("<") > MAX_DEPTH:
+        html = _flatten(html)
     return _CLEANER.clean(html)

@@ -133,7 +133,7 @@ def test_definition_html_is_rendered_inline(extract: Extract) -> None:
 
 def test_multiline_definition_html_keeps_the_line_break(extract: Extract) -> None:
     [term] = extract("- **Warmup**: raises the rate\n  over the first steps.\n")
-    assert term.definition_html == "raises the rate<br />\nover the first steps."
+    assert term.definition_html == "raises the rate<br>\nover the first steps."
 
 
 def test_line_number_counts_soft_breaks(extract: Extract) -> None:

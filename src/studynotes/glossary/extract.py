@@ -25,6 +25,7 @@ from studynotes.glossary._labels import (
     reject_question_subject,
     words,
 )
+from studynotes.sanitize import sanitize
 
 __all__ = ["TermCandidate", "extract_terms"]
 
@@ -229,8 +230,7 @@ def _definition(children: Sequence[Token], md: MarkdownIt, env: dict[str, Any]) 
         html = renderer.renderInline(list(children), md.options, env)
     else:  # any other renderer still knows how to render an inline token
         html = renderer.render([Token("inline", "", 0, children=list(children))], md.options, env)
-    html = html.strip()
-    return text, html
+    return text, sanitize(html.strip())  # raw HTML in a definition reaches every tooltip
 
 
 # --- one paragraph, line by line -------------------------------------------------------------
@@ -279,13 +279,16 @@ def _paragraph_terms(
     lines = _lines(children)
     base = (inline.map[0] if inline.map else 0) + 1
     found: list[TermCandidate] = []
+    # next_bold[k]: the first line from k on that opens in bold, found in one backward pass
+    # (searching forward from every line was quadratic in a paragraph's line count).
+    next_bold = [len(lines)] * (len(lines) + 1)
+    for k in range(len(lines) - 1, -1, -1):
+        next_bold[k] = k if lines[k].opens_bold(children) else next_bold[k + 1]
     for k, line in enumerate(lines):
         if k == 0 and block.callout_first and _CALLOUT_TITLE.match(_text(children[: line.end])):
             continue  # `> [!type] Title`: a callout title is never a definition
         # The definition may run on over the next lines, up to the next line opening in bold.
-        stop = k + 1
-        while stop < len(lines) and not lines[stop].opens_bold(children):
-            stop += 1
+        stop = next_bold[k + 1]
         seg_end = lines[stop - 1].end
         ctx = _LineContext(children, lines, k, seg_end, block, md, env)
         candidate = _bold_first(ctx) if line.opens_bold(children) else _abbr_first(ctx)

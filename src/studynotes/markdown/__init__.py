@@ -8,7 +8,6 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 
 from studynotes.markdown.callouts import callouts_plugin
 from studynotes.markdown.code import code_plugin, highlight_code
@@ -17,12 +16,14 @@ from studynotes.markdown.comments import comments_plugin
 from studynotes.markdown.highlights import highlights_plugin
 from studynotes.markdown.indented_lists import indented_lists_plugin
 from studynotes.markdown.math import math_plugin
+from studynotes.markdown.runs import runs_plugin
 from studynotes.markdown.tags import tags_plugin
+from studynotes.markdown.tasklists import tasklists_plugin
 from studynotes.markdown.wikilinks import wikilinks_plugin
 from studynotes.urls import tag_url
 
 # Bumped whenever parsing or rendering output changes, so cached parses are redone.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 @cache
@@ -37,6 +38,7 @@ def make_parser() -> MarkdownIt:
     # Obsidian links bare scheme://... URLs only; the inline rule finds those at the "://",
     # while the core rule re-scanned every text token (a tenth of all parsing time).
     md.core.ruler.disable("linkify")
+    md.use(runs_plugin)
     md.use(front_matter_plugin)
     md.use(comments_plugin)
     md.use(indented_lists_plugin)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def _as_utc(value: datetime) -> datetime:
+    """The index stores naive UTC; the schema promises RFC 3339 date-times, with an offset."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class NoteSummary(BaseModel):
@@ -14,7 +22,7 @@ class NoteSummary(BaseModel):
     path: str = Field(description="vault-relative, '/' separators, with the .md suffix")
     tags: list[str]
     aliases: list[str]
-    updated: datetime
+    updated: UtcDateTime
 
 
 class HeadingOut(BaseModel):
@@ -72,7 +80,7 @@ class NoteDetail(BaseModel):
     terms_defined: list[TermSummary]
     unlinked_mentions: list[Backlink]
     breadcrumbs: list[Crumb]
-    updated: datetime
+    updated: UtcDateTime
     banner: str | None = Field(description="URL of the banner image, if any")
     icon: str | None
 

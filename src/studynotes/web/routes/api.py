@@ -13,7 +13,10 @@ from studynotes.web import views
 from studynotes.web.deps import SessionDep
 from studynotes.web.search import run_search
 
-router = APIRouter(prefix="/api", responses={404: {"model": s.ErrorOut}})
+# 422 is ours too: the app answers invalid input with {"detail": "..."} (see web/app.py).
+router = APIRouter(
+    prefix="/api", responses={404: {"model": s.ErrorOut}, 422: {"model": s.ErrorOut}}
+)
 
 
 @router.get("/notes", response_model=list[s.NoteSummary])

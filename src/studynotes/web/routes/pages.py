@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,12 @@ from studynotes.web.search import run_search
 
 router = APIRouter(include_in_schema=False)
 
+_SCRIPT_TYPES = {
+    "text/javascript",
+    "application/javascript",
+    "application/x-javascript",
+    "text/css",
+}
 _UNSAFE_TYPES = {
     "text/html",
     "image/svg+xml",
@@ -47,7 +54,10 @@ def terms_json(db: Session, html: str) -> str:
         }
         for t in views.terms_by_slug(db, used_terms(html))
     }
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    # Inside <script type="application/json">: no `<` at all, so neither `</script>` nor
+    # `<!--` can end or derail the element (a term may be named anything).
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -140,19 +150,13 @@ def broken_links_page(request: Request, db: SessionDep) -> HTMLResponse:
 def file(request: Request, path: str) -> Response:
     """An attachment, only from inside the vault; never one that could run script here."""
     root = Path(request.app.state.settings.vault).resolve()
-    wanted = (root / path).resolve()
-    parts = Path(path).parts
-    if (
-        not path
-        or Path(path).is_absolute()
-        or ".." in parts
-        or any(p.startswith(".") for p in parts)
-        or not wanted.is_relative_to(root)
-        or not wanted.is_file()
-    ):
+    wanted = _vault_file(root, path)
+    if wanted is None:
         raise views.NotFound(f"no file {path!r} in the vault")
     kind = mimetypes.guess_type(wanted.name)[0] or "application/octet-stream"
     headers = {"Cache-Control": "no-cache"}
+    if kind in _SCRIPT_TYPES:  # with nosniff, a browser will not run text/plain as a script
+        kind = "text/plain"
     if kind in _UNSAFE_TYPES:  # shown as an image or downloaded, never run in our origin
         headers["Content-Security-Policy"] = (
             "sandbox; default-src 'none'; style-src 'unsafe-inline'"
@@ -160,6 +164,29 @@ def file(request: Request, path: str) -> Response:
         if kind != "image/svg+xml":
             headers["Content-Disposition"] = "attachment"
     return FileResponse(wanted, media_type=kind, headers=headers)
+
+
+def _vault_file(root: Path, path: str) -> Path | None:
+    """The regular file ``path`` names inside ``root``, after every symlink; else None.
+
+    Hidden names are refused both as asked and as resolved (a symlink to ``.obsidian``),
+    and a NUL byte or an over-long name is a miss, not an error."""
+    parts = Path(path).parts
+    if not path or Path(path).is_absolute() or ".." in parts:
+        return None
+    if any(p.startswith(".") for p in parts):
+        return None
+    try:
+        wanted = (root / path).resolve()
+        if not wanted.is_relative_to(root) or wanted == root:
+            return None
+        if any(p.startswith(".") for p in wanted.relative_to(root).parts):
+            return None
+        if not stat.S_ISREG(wanted.stat().st_mode):
+            return None
+    except (OSError, ValueError, RuntimeError):  # too long, NUL byte, symlink loop
+        return None
+    return wanted
 
 
 @router.get("/docs", response_class=HTMLResponse)
