@@ -28,12 +28,26 @@ class Frontmatter:
     warnings: list[str] = field(default_factory=list)
 
 
-def _json_safe(value: Any) -> Any:
-    """YAML gives dates, sets and odd keys; the graph stores JSON."""
+_MAX_NODES = 20_000  # values after expanding YAML aliases: a 300-byte "billion laughs" is 43M
+_MAX_DEPTH = 64
+
+
+class _TooLarge(Exception):
+    """The properties expand past what any real note has; the message says which limit."""
+
+
+def _json_safe(value: Any, budget: list[int], depth: int = 0) -> Any:
+    """YAML gives dates, sets and odd keys; the graph stores JSON. Aliases are expanded here,
+    so the number of values and their depth are bounded (``budget`` is the values left)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge(f"more than {_MAX_NODES} values")
+    if depth > _MAX_DEPTH:
+        raise _TooLarge(f"nested more than {_MAX_DEPTH} levels deep")
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): _json_safe(v, budget, depth + 1) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_json_safe(v) for v in value]
+        return [_json_safe(v, budget, depth + 1) for v in value]
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):
@@ -76,12 +90,19 @@ def parse_frontmatter(source: str) -> Frontmatter:
     except RecursionError:
         fm.warnings.append("invalid frontmatter YAML: nested too deeply")
         return fm
+    except Exception as exc:  # e.g. ValueError from `date: 2024-13-45`; one note must not stop all
+        fm.warnings.append(f"invalid frontmatter YAML: {type(exc).__name__}: {exc}")
+        return fm
     if loaded is None:
         return fm
     if not isinstance(loaded, dict):
         fm.warnings.append("frontmatter is not a set of properties (key: value lines)")
         return fm
-    data: dict[str, Any] = _json_safe(loaded)
+    try:
+        data: dict[str, Any] = _json_safe(loaded, [_MAX_NODES])
+    except _TooLarge as exc:
+        fm.warnings.append(f"invalid frontmatter: properties ignored, {exc}")
+        return fm
     fm.data = data
     raw_tags = _first(data, "tags", "tag")
     tag_items = raw_tags if isinstance(raw_tags, list) else _strings(raw_tags)

@@ -59,6 +59,9 @@ def _walk(root: Path, inv: Inventory) -> Iterator[tuple[str, os.stat_result]]:
                         inv.skipped.append((rel, "symlink points outside the vault"))
                         continue
                 st = entry.stat()
+            except RuntimeError:  # Path.resolve() on a symlink loop (Python 3.11)
+                inv.skipped.append((rel, "symlink loop"))
+                continue
             except OSError as exc:
                 inv.skipped.append((rel, f"cannot read: {exc.strerror}"))
                 continue
@@ -68,6 +71,8 @@ def _walk(root: Path, inv: Inventory) -> Iterator[tuple[str, os.stat_result]]:
                 continue
             if stat.S_ISREG(st.st_mode):
                 yield rel, st
+            else:  # a FIFO would block the reader forever; sockets and devices mean nothing
+                inv.skipped.append((rel, "not a regular file"))
 
 
 def _rel(root: Path, path: Path) -> str:

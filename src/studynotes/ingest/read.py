@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,13 +39,24 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         )
 
 
+def _read_at_most(path: Path, limit: int) -> tuple[bytes, int]:
+    """Up to ``limit`` bytes and the file's size; a file that grew, or was swapped for a FIFO,
+    since the vault was walked is neither read whole into memory nor waited on forever."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return f.read(limit), info.st_size
+
+
 def read_note(path: Path, *, max_bytes: int) -> ReadResult:
     try:
-        data = path.read_bytes()
+        data, size = _read_at_most(path, max_bytes + 1)
     except OSError as exc:
         return ReadResult(skip=f"cannot read: {exc.strerror or exc}")
     if len(data) > max_bytes:
-        return ReadResult(skip=f"larger than the limit ({len(data)} > {max_bytes} bytes)")
+        return ReadResult(skip=f"larger than the limit ({size} > {max_bytes} bytes)")
     result = ReadResult(content_hash=content_hash(data))
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         result.skip = "binary file, not markdown"

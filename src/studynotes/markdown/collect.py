@@ -92,13 +92,14 @@ def _collect(state: StateCore) -> None:
     found = facts(state.env)
     tokens = state.tokens
     anchors: set[str] = set()
+    tried: dict[str, int] = {}
     for i, token in enumerate(tokens):
         if token.type in _LINE_BLOCKS and token.map and not token.hidden:
             # Lets glossary marking skip a term inside its own definition.
             token.attrSet("data-sn-lines", f"{token.map[0] + 1}-{token.map[1]}")
         if token.type == "heading_open" and i + 1 < len(tokens):
             text = inline_text(tokens[i + 1].children).strip()
-            anchor = unique(slugify(text) or "section", anchors)
+            anchor = unique(slugify(text) or "section", anchors, tried)
             token.attrSet("id", anchor)
             line = token.map[0] + 1 if token.map else 0
             found.headings.append(HeadingFact(int(token.tag[1:]), text, anchor, line))
@@ -111,14 +112,13 @@ def _collect(state: StateCore) -> None:
 
 
 _CONTEXT = 240
+_WINDOW = 4096
 
 
-def _context(text: str, near: str) -> str:
-    """About ``_CONTEXT`` characters of ``text`` around the first ``near``."""
-    text = " ".join(text.split())
+def _context(text: str, at: int) -> str:
+    """About ``_CONTEXT`` characters of ``text`` (whitespace already collapsed) around ``at``."""
     if len(text) <= _CONTEXT:
         return text
-    at = max(0, text.find(near)) if near else 0
     start = max(0, min(at - _CONTEXT // 2, len(text) - _CONTEXT))
     cut = text[start : start + _CONTEXT]
     return ("…" if start else "") + cut + ("…" if start + _CONTEXT < len(text) else "")
@@ -126,15 +126,21 @@ def _context(text: str, near: str) -> str:
 
 def _collect_inline(found: Facts, children: list[Token], base: int) -> None:
     line = base
-    text: str | None = None
+    text: str | None = None  # the paragraph's text, made once: once per link was quadratic
+    # Links come in order: each is looked for just after the one before, within a window,
+    # so a paragraph of many links stays linear.
+    cursor = 0
     for child in children:
         if child.type in _BREAKS:
             line += 1
         elif child.type in ("wikilink", "embed"):
             link: RawLink = child.meta["link"]
             link.line = line
-            text = inline_text(children) if text is None else text
-            link.context = _context(text, child.content)
+            text = " ".join(inline_text(children).split()) if text is None else text
+            size = len(child.content)
+            at = text.find(child.content, cursor, cursor + size + _WINDOW) if size else -1
+            link.context = _context(text, cursor if at < 0 else at)
+            cursor = cursor if at < 0 else at + size
             child.meta["i"] = len(found.links)
             found.links.append(link)
         elif child.type in ("link_open", "image"):
@@ -143,8 +149,8 @@ def _collect_inline(found: Facts, children: list[Token], base: int) -> None:
             if local is None:
                 continue
             local.line = line
-            text = inline_text(children) if text is None else text
-            local.context = _context(text, "")
+            text = " ".join(inline_text(children).split()) if text is None else text
+            local.context = _context(text, 0)
             if child.type == "image":
                 local.display = inline_text(child.children) or None
                 child.type = "embed"

@@ -44,15 +44,22 @@ def _is_indented_item(state: StateBlock, line: int) -> bool:
 
 
 def _paragraph_before_list(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
-    """Build the paragraph at ``startLine`` so it stops before an over-indented list line."""
-    stop = startLine + 1
-    while stop < state.lineMax and not state.isEmpty(stop):
-        if _is_indented_item(state, stop):
-            break
-        stop += 1
-    else:
-        return paragraph(state, startLine, endLine, silent)
+    """Build the paragraph at ``startLine`` so it stops before an over-indented list line.
 
+    The paragraph is built first and only its own lines are searched: scanning ahead to the
+    next blank line instead made a long list or footnote run quadratic.
+    """
+    first_token = len(state.tokens)
+    if not paragraph(state, startLine, endLine, silent):
+        return False
+    stop = next(
+        (line for line in range(startLine + 1, state.line) if _is_indented_item(state, line)),
+        None,
+    )
+    if stop is None:
+        return True
+    del state.tokens[first_token:]
+    state.line = startLine
     old_line_max = state.lineMax
     state.lineMax = stop
     try:

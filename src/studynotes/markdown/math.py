@@ -28,6 +28,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 __all__ = ["math_plugin", "render_latex"]
 
 _MAX_ERROR_TITLE = 200
+# Longer "formulas" are runs of dollar signs or pasted text; converting one took seconds.
+_MAX_LATEX = 10_000
 # latex2mathml writes symbols as character references inside text; we decode them so
 # ElementTree's own escaping is the only escaping (its `unescape` pass would let `<` through).
 _CHAR_REF_RE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
@@ -52,6 +54,9 @@ def math_plugin(md: MarkdownIt) -> None:
 @lru_cache(maxsize=2048)
 def render_latex(latex: str, display: Literal["inline", "block"] = "inline") -> str:
     """LaTeX -> MathML markup, or an escaped ``math-error`` code element; never raises."""
+    if len(latex) > _MAX_LATEX:
+        title = f"Formula too long to render ({len(latex)} > {_MAX_LATEX} characters)"
+        return f'<code class="math-error" title="{title}">{escapeHtml(latex)}</code>'
     try:
         element = convert_to_element(latex, display=display)
         _decode_char_refs(element)
