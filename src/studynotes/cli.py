@@ -63,14 +63,16 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
 
 
 def _index(settings: Settings, engine: Engine, *, quiet: bool = False) -> IndexReport:
+    """Index, naming every skipped file on stderr unless ``quiet`` (the caller reports them)."""
     try:
         with _progress(not quiet and sys.stderr.isatty()) as progress:
             report = index_vault(settings, engine, progress=progress)
     except VaultError as exc:
         _fail(str(exc))
         raise AssertionError from exc
-    for path, why in report.skipped:
-        click.echo(f"warning: skipped {path}: {why}", err=True)
+    if not quiet:
+        for path, why in report.skipped:
+            click.echo(f"warning: skipped {path}: {why}", err=True)
     return report
 
 
@@ -100,7 +102,8 @@ def index(vault: Path | None, db: str | None) -> None:
 def check(vault: Path | None, db: str | None, fmt: str) -> None:
     """Report broken links, duplicate names, bad frontmatter and empty terms in VAULT.
 
-    Exit status: 0 clean, 1 problems found, 2 usage error.
+    Skipped files are named too, but are not problems. Exit status: 0 clean, 1 problems
+    found, 2 usage error.
     """
     settings = _settings(vault=vault, db=db)
     engine = _open(settings)
@@ -113,14 +116,20 @@ def check(vault: Path | None, db: str | None, fmt: str) -> None:
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
+        for path, why in sorted(report.skipped):
+            click.echo(f"{path}: skipped: {why}")
         for problem in problems:
             click.echo(problem.as_text())
         files = len({p.path for p in problems})
+        skipped = len(report.skipped)
+        checked = f"{report.notes} notes checked" + (
+            f", {skipped} file{'s' * (skipped != 1)} skipped" if skipped else ""
+        )
         click.echo(
             f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} "
-            f"file{'s' * (files != 1)} ({report.notes} notes checked)"
+            f"file{'s' * (files != 1)} ({checked})"
             if problems
-            else f"no problems ({report.notes} notes checked)"
+            else f"no problems ({checked})"
         )
     sys.exit(1 if problems else 0)
 

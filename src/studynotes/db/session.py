@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,11 +24,21 @@ class DatabaseError(Exception):
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # The sqlite3 module begins a transaction only before a write, so each SELECT of a page
+    # saw whatever was committed last: a page that read the notes, then the links, while the
+    # watcher committed in between, mixed two indexes (a 500 on /api/graph). SQLAlchemy
+    # emits BEGIN instead (``_sqlite_begin``): one snapshot per session, readers see the old
+    # index or the new one. The recipe is SQLAlchemy's ("sqlite_transactions" in its docs).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -36,6 +47,7 @@ def make_engine(url: str) -> Engine:
         parsed: URL = make_url(url)
     except ArgumentError as exc:
         raise DatabaseError(f"not a database URL: {url!r}") from exc
+    options: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if db and db != ":memory:" and not db.startswith("file:"):
@@ -43,12 +55,19 @@ def make_engine(url: str) -> Engine:
                 Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(f"cannot create the database folder for {db}: {exc}") from exc
+        if db and db != ":memory:":
+            # A connection for each of the server's 40 threads, and spares: a SQLite
+            # connection is only a file handle and a page cache. With the default 15, a
+            # loaded server queued requests behind the pool for up to 30 s, and a wait on
+            # the event loop stalled every request.
+            options = {"pool_size": 40, "max_overflow": 32}
     try:
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, **options)
     except Exception as exc:  # missing driver, bad options
         raise DatabaseError(f"cannot use database {url!r}: {exc}") from exc
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -88,3 +107,26 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: committed whole, or rolled back whole."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
+
+
+@contextmanager
+def index_lock(engine: Engine) -> Iterator[None]:
+    """One index run at a time per SQLite file, across processes (``studynotes check`` while
+    ``serve`` indexes): two runs reading the same old index both inserted the same new
+    notes, and the second died on a UNIQUE constraint. Held around every ``index_vault``."""
+    db = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not db or db == ":memory:":
+        yield
+        return
+    path = Path(db.removeprefix("file:").split("?")[0]).expanduser()
+    try:  # never lock the database file itself: closing it would drop SQLite's own locks
+        handle = path.with_name(path.name + ".lock").open("ab")
+    except OSError:  # a folder we cannot write to: the index run will say so itself
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 
 from studynotes.config import Settings
 from studynotes.db.models import Attachment, Meta, Note, Term, TermAlias
+from studynotes.db.session import index_lock
 from studynotes.glossary.marks import MarkTerm, TermMatcher, strip_line_marks
 from studynotes.ingest import store
 from studynotes.ingest.discover import FileInfo, check_vault, discover
@@ -84,6 +85,9 @@ def _work(job: _Job) -> _Outcome:
         parsed = parse_note(job.path, read.text)
     except RecursionError:
         return _Outcome(job.path, read.content_hash, skip="nested too deeply to parse")
+    except Exception as exc:  # a parser bug costs this note, never the whole index run
+        why = f"could not be parsed ({type(exc).__name__}: {exc})"
+        return _Outcome(job.path, read.content_hash, skip=why)
     parsed.warnings[:0] = read.warnings
     return _Outcome(job.path, read.content_hash, parsed)
 
@@ -271,7 +275,19 @@ def index_vault(
     progress: Progress | None = None,
     state: IndexState | None = None,
 ) -> IndexReport:
-    """Bring the index in ``engine`` up to date with the vault; only changed files are parsed."""
+    """Bring the index in ``engine`` up to date with the vault; only changed files are parsed.
+    One run at a time per database, across processes (a ``check`` while ``serve`` indexes)."""
+    with index_lock(engine):
+        return _index_vault(settings, engine, progress=progress, state=state)
+
+
+def _index_vault(
+    settings: Settings,
+    engine: Engine,
+    *,
+    progress: Progress | None,
+    state: IndexState | None,
+) -> IndexReport:
     started = time.perf_counter()
     root = check_vault(settings.vault)
     inventory = discover(root, max_bytes=settings.max_file_bytes)

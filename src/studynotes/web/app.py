@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,7 +28,7 @@ from studynotes.ingest.watch import watch_vault
 from studynotes.resources import resource_dir
 from studynotes.web import views
 from studynotes.web.live import Broker
-from studynotes.web.pagecache import PageCache
+from studynotes.web.pagecache import CHECK_SECONDS, PageCache
 from studynotes.web.routes import api, pages
 from studynotes.web.urls import UrlBuilder
 
@@ -79,6 +80,15 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or open_database(settings.database_url())
         app.state.page_cache = PageCache(app.state.engine)
+
+        async def follow_index() -> None:
+            """Notice index runs by other processes (``studynotes index`` by hand)."""
+            while not stop.is_set():
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(app.state.page_cache.check)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), CHECK_SECONDS)
+
         stop = asyncio.Event()
         task: asyncio.Task[None] | None = None
         if watch:
@@ -88,15 +98,17 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
                 app.state.broker.publish(changed=report.changed, deleted=report.deleted)
 
             task = asyncio.create_task(watch_vault(settings, app.state.engine, publish, stop))
+        follower = asyncio.create_task(follow_index())
         try:
             yield
         finally:
             stop.set()
             app.state.broker.close()
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+            for running in (task, follower):
+                if running is not None:
+                    running.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await running
 
     app = FastAPI(
         title="studynotes",
@@ -136,12 +148,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
 
     @app.exception_handler(views.NotFound)
     async def handle_not_found(request: Request, exc: views.NotFound) -> Response:
-        return not_found(request, str(exc))
+        # not_found queries the database: on the event loop, a wait for a pooled connection
+        # stalled every request, and the connections' own release, for the pool's 30 s.
+        return await run_in_threadpool(not_found, request, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def handle_http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
-            return not_found(request, "There is no page here.")
+            return await run_in_threadpool(not_found, request, "There is no page here.")
         return JSONResponse(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )

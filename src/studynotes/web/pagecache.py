@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,18 +37,14 @@ class PageCache:
         self._bytes = 0
         self._lock = threading.Lock()
         self._stamp: str | None = None
-        self._checked = 0.0
 
     def _indexed_at(self) -> str | None:
         with self._engine.connect() as conn:
             return conn.execute(select(Meta.value).where(Meta.key == "indexed_at")).scalar()
 
-    def _fresh(self) -> None:
-        """Empty the cache when the index was rewritten since we last looked."""
-        now = time.monotonic()
-        if now - self._checked < CHECK_SECONDS:
-            return
-        self._checked = now
+    def check(self) -> None:
+        """Empty the cache when the index was rewritten since we last looked. Blocking: the
+        app calls it from a thread every ``CHECK_SECONDS``, never on the event loop."""
         stamp = self._indexed_at()
         if stamp != self._stamp:
             self.clear()
@@ -59,10 +54,8 @@ class PageCache:
         with self._lock:
             self._pages.clear()
             self._bytes = 0
-        self._checked = 0.0
 
     def get(self, key: str) -> CachedPage | None:
-        self._fresh()
         with self._lock:
             page = self._pages.get(key)
             if page is not None:

@@ -356,7 +356,7 @@ def graph(db: Session) -> s.Graph:
     degree: Counter[int] = Counter()
     edges: list[s.GraphEdge] = []
     for src, dst in pairs:
-        if dst is None:
+        if dst is None or src not in slug_of or dst not in slug_of:
             continue
         degree[src] += 1
         degree[dst] += 1
