@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 VAULT  ?= notes
 BENCH_ARGS ?=
 
-.PHONY: install run index check test lint fmt bench clean
+.PHONY: install run index check test test-slow lint fmt bench clean
 
 install: $(STAMP)
 
@@ -33,6 +33,10 @@ lint: install
 
 test: lint
 	$(BIN)/pytest
+
+# The slow tests only (the load test); `make test` leaves them out.
+test-slow: install
+	$(BIN)/pytest -m slow
 
 fmt: install
 	$(BIN)/ruff check --fix src tests alembic bench
