@@ -89,6 +89,9 @@ class TermMatcher:
     """The compiled glossary. Build once per index run; ``mark`` is called per note."""
 
     pattern: re.Pattern[str] | None = None
+    # The same alternatives lower-cased, matched against lower-cased text: about twice as
+    # fast as ``re.IGNORECASE``, which folds case at every step of every attempt.
+    lower: re.Pattern[str] | None = None
     by_key: dict[str, str] = field(default_factory=dict)  # casefolded surface form -> slug
     exact: dict[str, str] = field(default_factory=dict)  # acronym surface forms (case kept)
     defined_at: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -113,11 +116,13 @@ class TermMatcher:
             matcher.pattern = re.compile(
                 rf"(?<![{_WORD}])({body})(e?s)?(?![{_WORD}])", re.IGNORECASE
             )
+            lowered = _trie_pattern(sorted({k.lower() for k in matcher.by_key}, key=len)[::-1])
+            matcher.lower = re.compile(rf"(?<![{_WORD}])({lowered})(e?s)?(?![{_WORD}])")
         return matcher
 
     def with_owners(self, terms: Iterable[MarkTerm]) -> TermMatcher:
         """The same compiled pattern with each term's defining note and line updated."""
-        matcher = TermMatcher(self.pattern, self.by_key, self.exact)
+        matcher = TermMatcher(self.pattern, self.lower, self.by_key, self.exact)
         for term in terms:
             matcher.defined_at[term.slug] = (term.note_path, term.line)
             matcher.own.setdefault(term.note_path, set()).add(term.slug)
@@ -196,11 +201,15 @@ class TermMatcher:
         mode: MarkMode,
         seen: set[str],
     ) -> str:
-        assert self.pattern is not None
+        assert self.pattern is not None and self.lower is not None
         parts: list[str] = []
         last = 0
-        for m in self.pattern.finditer(text):
-            slug = self._slug_for(m.group(1))
+        folded = text.lower()
+        # Spans in the lower-cased text are spans in ``text`` when lowering kept the length
+        # (it does except for a few letters such as the dotted capital I).
+        same = len(folded) == len(text)
+        for m in self.lower.finditer(folded) if same else self.pattern.finditer(text):
+            slug = self._slug_for(text[m.start(1) : m.end(1)])
             if slug is None or (mode != "all" and slug in seen):
                 continue
             if slug in own and lines is not None:
@@ -210,7 +219,8 @@ class TermMatcher:
             seen.add(slug)
             parts.append(text[last : m.start()])
             parts.append(
-                f'<span class="term" data-term="{escape(slug)}" tabindex="0">{m.group(0)}</span>'
+                f'<span class="term" data-term="{escape(slug)}" tabindex="0">'
+                f"{text[m.start() : m.end()]}</span>"
             )
             last = m.end()
         if not parts:
