@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -115,20 +116,50 @@ def test_vault_is_never_written(vault_copy: Path, engine: Engine) -> None:
     assert {p: p.stat().st_mtime_ns for p in vault_copy.rglob("*")} == before
 
 
-def test_process_pool_gives_the_same_index(tmp_path: Path) -> None:
+def _many_notes(vault: Path, n: int = 80) -> None:
+    vault.mkdir(exist_ok=True)
+    for i in range(n):
+        (vault / f"N{i}.md").write_text(
+            f"# Note {i}\n\nLinks to [[N{(i + 1) % n}]]. #t{i % 3}x\n\n"
+            f"Some perplexity and entropy here.\n\n![[N{(i + 2) % n}#Note {(i + 2) % n}]]\n"
+        )
+    (vault / "Terms.md").write_text("**Perplexity**: how surprised a model is by text.\n")
+
+
+def _all_html(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(Note.path, Note.html)).tuples().all())
+
+
+def test_process_pool_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     vault = tmp_path / "many"
-    vault.mkdir()
-    for i in range(80):
-        (vault / f"N{i}.md").write_text(f"# Note {i}\n\nLinks to [[N{(i + 1) % 80}]]. #t{i % 3}x\n")
+    _many_notes(vault)
     serial = open_database(f"sqlite:///{tmp_path / 's.sqlite3'}")
     pooled = open_database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
     index_vault(Settings(vault=vault, workers=1), serial)
     report = index_vault(Settings(vault=vault, workers=2), pooled)
-    assert report.parsed == 80 and report.unresolved == 0
-    for engine in (serial, pooled):
-        with engine.connect() as conn:
-            assert len(conn.execute(select(Note.html)).all()) == 80
-    assert _html(serial, "N5.md") == _html(pooled, "N5.md")
+    assert report.parsed == 81 and report.unresolved == 0
+    pages = _all_html(pooled)
+    assert pages == _all_html(serial)
+    assert 'class="transclusion"' in pages["N5.md"]  # N7's section, read back from scratch
+    assert 'data-term="perplexity"' in pages["N5.md"]
+    assert not list(scratch.glob("studynotes-*"))  # the run's scratch files are gone
+
+    # A new term changes every note's HTML: all are rendered again, in the pool, from the
+    # parses the index stored (none of these notes is parsed again).
+    terms = vault / "Terms.md"
+    terms.write_text(terms.read_text() + "**Entropy**: the average surprise of a source.\n")
+    _touch_later(terms)
+    index_vault(Settings(vault=vault, workers=1), serial)
+    report = index_vault(Settings(vault=vault, workers=2), pooled)
+    assert report.parsed == 1
+    pages = _all_html(pooled)
+    assert pages == _all_html(serial)
+    assert 'data-term="entropy"' in pages["N5.md"] and 'class="transclusion"' in pages["N5.md"]
+    assert not list(scratch.glob("studynotes-*"))
 
 
 def test_term_without_block_id_points_at_the_heading_above(

@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from studynotes.db import jsontext
 from studynotes.resources import resource_dir
 
 
@@ -47,7 +48,7 @@ def make_engine(url: str) -> Engine:
         parsed: URL = make_url(url)
     except ArgumentError as exc:
         raise DatabaseError(f"not a database URL: {url!r}") from exc
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"json_serializer": jsontext.dumps}
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if db and db != ":memory:" and not db.startswith("file:"):
@@ -60,7 +61,7 @@ def make_engine(url: str) -> Engine:
             # connection is only a file handle and a page cache. With the default 15, a
             # loaded server queued requests behind the pool for up to 30 s, and a wait on
             # the event loop stalled every request.
-            options = {"pool_size": 40, "max_overflow": 32}
+            options |= {"pool_size": 40, "max_overflow": 32}
     try:
         engine = create_engine(parsed, **options)
     except Exception as exc:  # missing driver, bad options

@@ -60,8 +60,9 @@ class ParsedNote:
     version: str = PARSER_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; written out by hand because ``dataclasses.asdict`` deep-copies
-        every value and was a tenth of the indexing time."""
+        """A JSON-ready dict of all but ``text`` (the index keeps that in a column of its own);
+        written out by hand because ``dataclasses.asdict`` deep-copies every value and was a
+        tenth of the indexing time."""
         out = {name: getattr(self, name) for name in _SCALARS}
         out["tags"] = [{"name": t.name, "line": t.line} for t in self.tags]
         out["headings"] = [
@@ -92,7 +93,7 @@ class ParsedNote:
 
 _SCALARS = (
     "path", "title", "frontmatter", "aliases", "cssclasses", "created", "block_html", "html",
-    "text", "glossary_flag", "warnings", "version",
+    "glossary_flag", "warnings", "version",
 )  # fmt: skip
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, select
 
@@ -17,16 +21,28 @@ from studynotes.db.models import Attachment, Meta, Note, Term, TermAlias
 from studynotes.db.session import index_lock
 from studynotes.glossary.marks import MarkTerm, TermMatcher, strip_line_marks
 from studynotes.ingest import store
-from studynotes.ingest.discover import FileInfo, check_vault, discover
+from studynotes.ingest.discover import FileInfo, Inventory, check_vault, discover
 from studynotes.ingest.glossary import vault_terms
 from studynotes.ingest.light import Landing, load_light
-from studynotes.ingest.parse import ParsedNote, parse_note
-from studynotes.ingest.read import read_note
+from studynotes.ingest.parse import ParsedNote
 from studynotes.ingest.resolve import ResolvedLink, build_resolver, resolve_all, resolve_link
+from studynotes.ingest.scratch import Locator, Scratch
 from studynotes.ingest.store import Existing
+from studynotes.ingest.work import (
+    Parsed,
+    ParseJob,
+    RenderChunk,
+    RenderContext,
+    Rendered,
+    Renderer,
+    facts_only,
+    parse_file,
+    parse_in_worker,
+    render_chunk,
+)
 from studynotes.markdown import PARSER_VERSION
 from studynotes.paths import VaultPath
-from studynotes.render import Vault, finalize, render_note
+from studynotes.render import finalize
 
 Progress = Callable[[int, int], None]
 Loader = Callable[[VaultPath], ParsedNote]
@@ -58,56 +74,137 @@ class IndexReport:
         )
 
 
-@dataclass(slots=True)
-class _Job:
-    root: str
-    path: VaultPath
-    old_hash: str | None
-    max_bytes: int
+_RENDER_CHUNK = 32
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
-@dataclass(slots=True)
-class _Outcome:
-    path: VaultPath
-    content_hash: str = ""
-    parsed: ParsedNote | None = None  # None: content unchanged, or skipped
-    skip: str | None = None
+class _Run:
+    """The worker pool and scratch folder of one index run, made only when the run is big
+    enough to need them, and gone when it ends."""
+
+    def __init__(self, workers: int, engine: Engine) -> None:
+        self.workers = workers
+        self.engine = engine
+        self._pool: ProcessPoolExecutor | None = None
+        self._scratch: Scratch | None = None
+
+    def __enter__(self) -> _Run:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        if self._scratch is not None:
+            self._scratch.remove()
+
+    @property
+    def scratch(self) -> Scratch:
+        if self._scratch is None:
+            self._scratch = Scratch.create()
+        return self._scratch
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            ctx = get_context("forkserver")
+            # Workers fork from a server that has the parser loaded, not a fresh interpreter.
+            ctx.set_forkserver_preload(["studynotes.ingest.work"])
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        return self._pool
+
+    def parallel(self, count: int) -> bool:
+        return self.workers > 1 and count >= _POOL_THRESHOLD
+
+    def parse(self, jobs: list[ParseJob], progress: Progress | None) -> Iterator[Parsed]:
+        """Parse ``jobs``; a big run keeps whole parses in scratch files and returns facts."""
+        total = len(jobs)
+        big = total >= _POOL_THRESHOLD
+        if self.parallel(total):
+            folder = self.scratch.folder
+            for job in jobs:
+                job.scratch = folder
+            chunk = max(1, min(64, total // (self.workers * 8)))
+            outcomes = self.pool().map(parse_in_worker, jobs, chunksize=chunk)
+        else:
+            scratch = self.scratch if big else None
+            outcomes = (parse_file(job, scratch) for job in jobs)
+        for done, outcome in enumerate(outcomes, 1):
+            if progress:
+                progress(done, total)
+            yield outcome
+
+    def render(
+        self,
+        renderer: Renderer,
+        paths: Sequence[VaultPath],
+        fresh: set[VaultPath],
+        resolved: dict[VaultPath, list[ResolvedLink]],
+    ) -> Iterator[Rendered]:
+        """Every note in ``paths`` rendered, in order, spread over the workers when many."""
+        chunks = [paths[i : i + _RENDER_CHUNK] for i in range(0, len(paths), _RENDER_CHUNK)]
+        depth = renderer.context.embed_depth
+        if not self.parallel(len(paths)) or _in_memory(self.engine):
+            for part in chunks:
+                links = _links_for(part, resolved, depth)
+                yield from renderer.render(part, [p in fresh for p in part], links)
+            return
+        context = renderer.context
+        renderer.attach(self.scratch)
+        for path, note in renderer.take_fresh().items():  # workers read them from scratch
+            context.where[path] = self.scratch.put(note)
+        context.scratch = self.scratch.folder
+        context.db_url = self.engine.url.render_as_string(hide_password=False)
+        file = Path(self.scratch.folder) / f"context-{time.monotonic_ns()}.pickle"
+        file.write_bytes(pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL))
+        tasks = (
+            RenderChunk(str(file), list(part), [p in fresh for p in part],
+                        _links_for(part, resolved, depth))
+            for part in chunks
+        )  # fmt: skip
+        for done in _bounded_map(self.pool(), render_chunk, tasks, self.workers * 4):
+            yield from done
 
 
-def _work(job: _Job) -> _Outcome:
-    """Read, hash and (only if the content changed) parse one note."""
-    read = read_note(Path(job.root) / job.path, max_bytes=job.max_bytes)
-    if read.skip:
-        return _Outcome(job.path, read.content_hash, skip=read.skip)
-    if read.content_hash == job.old_hash or read.text is None:
-        return _Outcome(job.path, read.content_hash)
-    try:
-        parsed = parse_note(job.path, read.text)
-    except RecursionError:
-        return _Outcome(job.path, read.content_hash, skip="nested too deeply to parse")
-    except Exception as exc:  # a parser bug costs this note, never the whole index run
-        why = f"could not be parsed ({type(exc).__name__}: {exc})"
-        return _Outcome(job.path, read.content_hash, skip=why)
-    parsed.warnings[:0] = read.warnings
-    return _Outcome(job.path, read.content_hash, parsed)
+def _bounded_map(
+    pool: ProcessPoolExecutor, fn: Callable[[_T], _R], items: Iterable[_T], window: int
+) -> Iterator[_R]:
+    """``pool.map`` that keeps at most ``window`` items in flight, so results wait in memory
+    only as long as the consumer (the database writer) is behind by that much."""
+    pending: deque[Future[_R]] = deque()
+    todo = iter(items)
+    for item in islice(todo, window):
+        pending.append(pool.submit(fn, item))
+    while pending:
+        result = pending.popleft().result()
+        for item in islice(todo, 1):
+            pending.append(pool.submit(fn, item))
+        yield result
 
 
-def _run(jobs: list[_Job], workers: int, progress: Progress | None) -> Iterator[_Outcome]:
-    total = len(jobs)
-    if workers > 1 and total >= _POOL_THRESHOLD:
-        ctx = get_context("forkserver")
-        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            chunk = max(1, min(64, total // (workers * 8)))
-            for done, outcome in enumerate(pool.map(_work, jobs, chunksize=chunk), 1):
-                if progress:
-                    progress(done, total)
-                yield outcome
-        return
-    for done, job in enumerate(jobs, 1):
-        outcome = _work(job)
-        if progress:
-            progress(done, total)
-        yield outcome
+def _in_memory(engine: Engine) -> bool:
+    """Workers cannot read an in-memory database's stored parses."""
+    url = engine.url
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def _links_for(
+    paths: Iterable[VaultPath], resolved: dict[VaultPath, list[ResolvedLink]], depth: int
+) -> dict[VaultPath, list[ResolvedLink]]:
+    """The links of ``paths`` and of the notes they embed, as deep as embeds are followed."""
+    out: dict[VaultPath, list[ResolvedLink]] = {}
+    frontier = list(paths)
+    for _ in range(depth + 1):
+        following: list[VaultPath] = []
+        for path in frontier:
+            if path in out:
+                continue
+            links = out[path] = resolved.get(path, [])
+            following += [
+                link.path for link in links
+                if link.raw.kind == "embed" and link.path is not None and link.is_note
+            ]  # fmt: skip
+        frontier = following
+    return out
 
 
 def _unchanged(
@@ -141,22 +238,10 @@ def _load_existing(
     return existing, atts, version
 
 
-def _load_parsed(engine: Engine, paths: Iterable[str]) -> dict[VaultPath, ParsedNote]:
-    wanted = set(paths)
-    out: dict[VaultPath, ParsedNote] = {}
-    if not wanted:
-        return out
-    with engine.connect() as conn:
-        for path, data in conn.execute(select(Note.path, Note.parsed)):
-            if path in wanted:
-                out[VaultPath(path)] = ParsedNote.from_dict(data)
-    return out
+def _stored(engine: Engine) -> Loader:
+    """Reads the whole parse the index keeps of a note that was not parsed this run."""
 
-
-def _loader(engine: Engine, fresh: dict[VaultPath, ParsedNote]) -> Loader:
     def load(path: VaultPath) -> ParsedNote:
-        if path in fresh:
-            return fresh[path]
         with engine.connect() as conn:
             data = conn.execute(select(Note.parsed).where(Note.path == path)).scalar_one()
         return ParsedNote.from_dict(data)
@@ -221,14 +306,8 @@ class IndexState:
         marks: frozenset[object],
         matcher: TermMatcher,
     ) -> None:
-        self.notes = {p: _facts_only(n) for p, n in notes.items()}
+        self.notes = {p: facts_only(n) for p, n in notes.items()}
         self.resolved, self.names, self.marks, self.matcher = resolved, names, marks, matcher
-
-
-def _facts_only(note: ParsedNote) -> ParsedNote:
-    if not note.html and not note.block_html:
-        return note
-    return replace(note, html="", block_html={}, sections=[], text="", frontmatter={})
 
 
 def _names(notes: dict[VaultPath, ParsedNote], attachments: list[VaultPath]) -> frozenset[object]:
@@ -300,31 +379,59 @@ def _index_vault(
         return report
 
     reparse_all = version != PARSER_VERSION
-    jobs: list[_Job] = []
+    jobs: list[ParseJob] = []
     for f in inventory.notes:
         old = existing.get(f.path)
         if old and not reparse_all and (old.mtime_ns, old.size) == (f.mtime_ns, f.size):
             continue
         old_hash = None if reparse_all or old is None else old.content_hash
-        jobs.append(_Job(str(root), f.path, old_hash, settings.max_file_bytes))
+        jobs.append(ParseJob(str(root), f.path, old_hash, settings.max_file_bytes))
 
     workers = settings.workers or os.cpu_count() or 1
+    with _Run(workers, engine) as run:
+        return _index_jobs(
+            settings, engine, run, jobs,
+            root=root, inventory=inventory, report=report, existing=existing,
+            reparse_all=reparse_all, progress=progress, state=state, started=started,
+        )  # fmt: skip
+
+
+def _index_jobs(
+    settings: Settings,
+    engine: Engine,
+    run: _Run,
+    jobs: list[ParseJob],
+    *,
+    root: Path,
+    inventory: Inventory,
+    report: IndexReport,
+    existing: dict[str, Existing],
+    reparse_all: bool,
+    progress: Progress | None,
+    state: IndexState | None,
+    started: float,
+) -> IndexReport:
+    # ``fresh``: this run's parses, whole, or only their facts when the whole parse went
+    # to a scratch file (``where``).
     fresh: dict[VaultPath, ParsedNote] = {}
+    where: dict[VaultPath, Locator] = {}
     hashes: dict[VaultPath, str] = {}
     skipped_paths: set[str] = set()
-    for outcome in _run(jobs, workers, progress):
+    for outcome in run.parse(jobs, progress):
         if outcome.skip:
             report.skipped.append((outcome.path, outcome.skip))
             skipped_paths.add(outcome.path)
             continue
         hashes[outcome.path] = outcome.content_hash
-        if outcome.parsed is not None:
-            fresh[outcome.path] = outcome.parsed
+        if outcome.note is not None:
+            fresh[outcome.path] = outcome.note
+            if outcome.where is not None:
+                where[outcome.path] = outcome.where
     report.parsed = len(fresh)
 
     live = [f for f in inventory.notes if f.path not in skipped_paths]
-    # A full run has every parse in memory; a partial one reads the other notes' facts back
-    # from the graph and their cached parses only when one must be rendered again.
+    # A full run parses every note; a partial one reads the other notes' facts back from the
+    # graph and their stored parses only when one must be rendered again.
     partial = bool(existing) and not reparse_all
     landings: dict[VaultPath, list[Landing]] = {}
     remembered = state is not None and bool(state.notes) and partial
@@ -342,7 +449,7 @@ def _index_vault(
     elif partial:
         notes, landings = load_light(engine, (f.path for f in live if f.path not in fresh))
     else:
-        notes = _load_parsed(engine, (f.path for f in live if f.path not in fresh))
+        notes = {}
     notes.update(fresh)
     notes = {f.path: notes[f.path] for f in live if f.path in notes}
     for path in fresh:
@@ -365,22 +472,25 @@ def _index_vault(
         matcher = state.matcher.with_owners(marks)
     else:
         matcher = TermMatcher.build(marks)
-    vault = Vault(
-        notes,
-        slugs,
-        resolved,
-        embed_depth=settings.embed_depth,
-        matcher=matcher,
-        mark_mode=settings.term_marks,
-        loader=_loader(engine, fresh) if partial else None,
+    context = RenderContext(
+        slugs, marks, settings.embed_depth, settings.term_marks, where=dict(where)
     )
+    renderer = Renderer(
+        context,
+        matcher=matcher,
+        stored=_stored(engine) if partial else None,
+        fresh={p: n for p, n in fresh.items() if p not in where},
+    )
+    if where:
+        renderer.attach(run.scratch)
     affected: set[VaultPath] | None = None
     if partial and (same_marks or (not remembered and _same_marks(engine, marks))):
         affected = _affected(resolved, landings, fresh)
-    html = {path: render_note(vault, path) for path in (notes if affected is None else affected)}
+    vault = renderer.vault(resolved)
     for term in terms:
         definition = finalize(vault, VaultPath(term.note_path), term.definition_html)
         term.definition_html = strip_line_marks(definition)
+    paths = [p for p in notes if affected is None or p in affected]
 
     store.write(
         engine,
@@ -390,13 +500,14 @@ def _index_vault(
         fresh=set(fresh),
         hashes=hashes,
         slugs=slugs,
-        html=html,
+        rendered=run.render(renderer, paths, set(fresh), resolved),
         resolved=resolved,
         terms=terms,
         attachments=inventory.attachments,
         vault_root=str(root),
         affected=affected,
     )
+    renderer.close()
     if state is not None:
         state.remember(notes, resolved, names, marks_key, matcher)
     report.changed = sorted(slugs[p] for p in fresh)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
+from studynotes.db.bulk import insert_rows
 from studynotes.db.models import (
     Alias,
     Attachment,
@@ -27,6 +28,7 @@ from studynotes.glossary.collect import GlossaryTerm
 from studynotes.ingest.discover import FileInfo
 from studynotes.ingest.parse import ParsedNote
 from studynotes.ingest.resolve import ResolvedLink
+from studynotes.ingest.work import Rendered
 from studynotes.markdown import PARSER_VERSION
 from studynotes.paths import VaultPath, path_slug, unique
 
@@ -77,24 +79,42 @@ def _parse_date(value: str | None) -> dt.datetime | None:
 
 
 def _note_row(
-    note: ParsedNote, info: FileInfo, slug: str, content_hash: str, html: str, now: dt.datetime
+    note: ParsedNote, done: Rendered, info: FileInfo, slug: str, content_hash: str, now: dt.datetime
 ) -> dict[str, Any]:
+    """A note parsed anew: its facts from ``note``, its stored text and parse from ``done``."""
     return {
         "path": note.path,
         "slug": slug,
         "title": note.title,
-        "frontmatter": note.frontmatter,
+        "frontmatter": done.frontmatter,
         "content_hash": content_hash,
         "mtime_ns": info.mtime_ns,
         "size": info.size,
         "created": _parse_date(note.created),
         "updated": dt.datetime.fromtimestamp(info.mtime_ns / 1e9, tz=dt.UTC).replace(tzinfo=None),
         "indexed_at": now,
-        "html": html,
-        "text": note.text,
-        "parsed": note.to_dict(),
+        "html": done.html,
+        "text": done.text,
+        "parsed": done.parsed,
         "warnings": note.warnings,
     }
+
+
+_NOTE_FIELDS = (
+    "path", "slug", "title", "frontmatter", "content_hash", "mtime_ns", "size", "created",
+    "updated", "indexed_at", "html", "text", "parsed", "warnings",
+)  # fmt: skip
+
+
+def _batches(items: Iterable[Rendered], size: int = 200) -> Iterator[list[Rendered]]:
+    batch: list[Rendered] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _delete_children(conn: Connection, ids: Sequence[int]) -> None:
@@ -123,8 +143,7 @@ def _insert_children(
         aliases += [{"note_id": nid, "name": a[:512]} for a in note.aliases]
         tag_uses += [(nid, t.name, t.line) for t in note.tags]
     for rows, model in ((headings, Heading), (blocks, Block), (aliases, Alias)):
-        if rows:
-            conn.execute(insert(model), rows)
+        insert_rows(conn, model, rows)
     if tag_uses:
         names = sorted({name for _, name, _ in tag_uses} | _parents(n for _, n, _ in tag_uses))
         tag_ids = _ensure_tags(conn, names)
@@ -132,7 +151,7 @@ def _insert_children(
         for nid, name, line in tag_uses:
             key = (nid, tag_ids[name])
             rows_nt.setdefault(key, {"note_id": nid, "tag_id": tag_ids[name], "line": line})
-        conn.execute(insert(NoteTag), list(rows_nt.values()))
+        insert_rows(conn, NoteTag, list(rows_nt.values()))
 
 
 def _parents(names: Iterable[str]) -> set[str]:
@@ -222,15 +241,16 @@ def write(
     fresh: set[VaultPath],
     hashes: dict[VaultPath, str],
     slugs: dict[VaultPath, str],
-    html: dict[VaultPath, str],
+    rendered: Iterable[Rendered],
     resolved: dict[VaultPath, list[ResolvedLink]],
     terms: Sequence[GlossaryTerm],
     attachments: Sequence[FileInfo],
     vault_root: str,
     affected: set[VaultPath] | None = None,
 ) -> None:
-    """``affected`` names the notes whose HTML and links were worked out again (None: all);
-    the others keep theirs."""
+    """``rendered`` brings the notes whose HTML was worked out again: every note, or those
+    in ``affected``; the others keep theirs. It is consumed as the rows are written, so
+    rendering (in workers) and writing overlap and no run holds every page at once."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with engine.begin() as conn:
         gone = [old.id for path, old in existing.items() if path not in notes]
@@ -243,56 +263,62 @@ def write(
             for part in _chunks(stale):
                 conn.execute(delete(Link).where(Link.source_id.in_(part)))
 
-        ids: dict[VaultPath, int] = {}
-        changed_ids: list[int] = []
-        new_rows: list[dict[str, Any]] = []
-        small_updates: list[dict[str, Any]] = []
-        for path, note in notes.items():
+        ids: dict[VaultPath, int] = {p: existing[p].id for p in notes if p in existing}
+        by_id = Note.__table__.c.id
+        stamps = []  # notes not rendered again whose file was touched (same content)
+        for path in notes:
             old = existing.get(path)
             info = files[path]
-            if old is None:
-                new_rows.append(_note_row(note, info, slugs[path], hashes[path], html[path], now))
+            if old is None or path in fresh or affected is None or path in affected:
                 continue
-            ids[path] = old.id
-            if path in fresh:
-                values = _note_row(note, info, slugs[path], hashes[path], html[path], now)
-                conn.execute(update(Note).where(Note.id == old.id).values(**values))
-                changed_ids.append(old.id)
-                continue
-            touched = (old.mtime_ns, old.size) != (info.mtime_ns, info.size)
-            if path in html or touched:
-                row: dict[str, Any] = {"nid": old.id, "m": info.mtime_ns, "s": info.size}
-                row["h"] = html.get(path)
-                row["c"] = hashes.get(path, old.content_hash)
-                small_updates.append(row)
-        if small_updates:
-            keep = [r for r in small_updates if r["h"] is None]
-            render = [r for r in small_updates if r["h"] is not None]
-            by_id = Note.__table__.c.id
-            stmt = update(Note).where(by_id == bindparam("nid"))
-            if render:
-                conn.execute(
-                    stmt.values(html=bindparam("h"), mtime_ns=bindparam("m"), size=bindparam("s"),
-                                content_hash=bindparam("c")),
-                    render,
-                )  # fmt: skip
-            if keep:
-                conn.execute(
-                    stmt.values(mtime_ns=bindparam("m"), size=bindparam("s"),
-                                content_hash=bindparam("c")),
-                    keep,
-                )  # fmt: skip
-        for part in _chunks(new_rows):
-            inserted = conn.execute(insert(Note).returning(Note.id, Note.path), list(part))
-            for nid, new_path in inserted:
-                ids[VaultPath(new_path)] = nid
-        _delete_children(conn, changed_ids)
-        changed = [notes[p] for p in notes if p in fresh]
-        _insert_children(conn, ids, changed)
+            if (old.mtime_ns, old.size) != (info.mtime_ns, info.size):
+                c = hashes.get(path, old.content_hash)
+                stamps.append({"nid": old.id, "m": info.mtime_ns, "s": info.size, "c": c})
+        if stamps:
+            conn.execute(
+                update(Note).where(by_id == bindparam("nid"))
+                .values(mtime_ns=bindparam("m"), size=bindparam("s"), content_hash=bindparam("c")),
+                stamps,
+            )  # fmt: skip
+
+        replace_all = update(Note).where(by_id == bindparam("nid"))
+        replace_all = replace_all.values({f: bindparam(f"v_{f}") for f in _NOTE_FIELDS})
+        restyle = update(Note).where(by_id == bindparam("nid")).values(
+            html=bindparam("h"), mtime_ns=bindparam("m"), size=bindparam("s"),
+            content_hash=bindparam("c"),
+        )  # fmt: skip
+        for batch in _batches(rendered):
+            new_rows: list[dict[str, Any]] = []
+            replaced: list[dict[str, Any]] = []
+            restyled: list[dict[str, Any]] = []
+            for done in batch:
+                path = done.path
+                old = existing.get(path)
+                info = files[path]
+                if path in fresh:
+                    row = _note_row(notes[path], done, info, slugs[path], hashes[path], now)
+                    if old is None:
+                        new_rows.append(row)
+                    else:
+                        replaced.append({"nid": old.id} | {f"v_{k}": v for k, v in row.items()})
+                elif old is not None:
+                    c = hashes.get(path, old.content_hash)
+                    restyled.append(
+                        {"nid": old.id, "h": done.html, "m": info.mtime_ns, "s": info.size, "c": c}
+                    )
+            if replaced:
+                conn.execute(replace_all, replaced)
+                _delete_children(conn, [r["nid"] for r in replaced])
+            if restyled:
+                conn.execute(restyle, restyled)
+            if new_rows:
+                inserted = conn.execute(insert(Note).returning(Note.id, Note.path), new_rows)
+                for nid, new_path in inserted:
+                    ids[VaultPath(new_path)] = nid
+            _insert_children(conn, ids, [notes[d.path] for d in batch if d.path in fresh])
 
         rows = _link_rows(ids, resolved if affected is None else {p: resolved[p] for p in affected})
-        for part in _chunks(rows):
-            conn.execute(insert(Link), list(part))
+        insert_rows(conn, Link, rows)
         _term_rows(conn, ids, terms)
         conn.execute(delete(Tag).where(~Tag.id.in_(select(NoteTag.tag_id)), ~Tag.name.in_(
             select(Tag.parent).where(Tag.parent.is_not(None)).scalar_subquery()
