@@ -86,3 +86,19 @@ def test_used_terms_lists_each_slug_once() -> None:
 def test_empty_glossary_marks_nothing() -> None:
     html = '<p data-sn-lines="1-1">prompt</p>'
     assert TermMatcher.build([]).mark(html, note_path="x.md") == "<p>prompt</p>"
+
+
+def test_text_whose_length_changes_when_lower_cased_still_marks_the_right_span() -> None:
+    # "İ" lower-cases to two characters; spans must still cut the original text.
+    assert marked("<p>İstanbul: a Prompt here, BLEU there.</p>") == [
+        ("prompt", "Prompt"),
+        ("bleu", "BLEU"),
+    ]
+
+
+def test_occurs_in_tells_whether_a_snippet_mentions_a_term() -> None:
+    assert MATCHER.occurs_in("we tuned the prompts")
+    assert MATCHER.occurs_in("scored by BLEU")
+    assert not MATCHER.occurs_in("scored by bleu")  # an acronym only in its capitals
+    assert not MATCHER.occurs_in("promptly")
+    assert not TermMatcher.build([]).occurs_in("anything")

@@ -86,16 +86,34 @@ class MarkTerm:
 
 @dataclass(slots=True)
 class TermMatcher:
-    """The compiled glossary. Build once per index run; ``mark`` is called per note."""
+    """The glossary as one pattern. Build once per index run; ``mark`` is called per note.
 
-    pattern: re.Pattern[str] | None = None
-    # The same alternatives lower-cased, matched against lower-cased text: about twice as
-    # fast as ``re.IGNORECASE``, which folds case at every step of every attempt.
-    lower: re.Pattern[str] | None = None
+    Patterns compile on first use (a large glossary's takes a tenth of a second, and a
+    process that never marks a note never pays it). The lower-cased one, matched against
+    lower-cased text, is about twice as fast as ``re.IGNORECASE``, which folds case at
+    every step of every attempt; the case-folding one is for the rare text whose length
+    changes when lower-cased.
+    """
+
+    trie: str | None = None  # the alternatives of every name, lower-cased; None: no terms
     by_key: dict[str, str] = field(default_factory=dict)  # casefolded surface form -> slug
     exact: dict[str, str] = field(default_factory=dict)  # acronym surface forms (case kept)
     defined_at: dict[str, tuple[str, int]] = field(default_factory=dict)
     own: dict[str, set[str]] = field(default_factory=dict)  # note path -> slugs it defines
+    _lower: re.Pattern[str] | None = None
+    _folding: re.Pattern[str] | None = None
+
+    @property
+    def lower(self) -> re.Pattern[str]:
+        if self._lower is None:
+            self._lower = re.compile(rf"(?<![{_WORD}])({self.trie})(e?s)?(?![{_WORD}])")
+        return self._lower
+
+    @property
+    def folding(self) -> re.Pattern[str]:
+        if self._folding is None:
+            self._folding = re.compile(self.lower.pattern, re.IGNORECASE)
+        return self._folding
 
     @classmethod
     def build(cls, terms: Iterable[MarkTerm]) -> TermMatcher:
@@ -112,21 +130,29 @@ class TermMatcher:
                 if is_acronym(name):
                     matcher.exact.setdefault(key, name)
         if matcher.by_key:
-            body = _trie_pattern(sorted(matcher.by_key, key=len, reverse=True))
-            matcher.pattern = re.compile(
-                rf"(?<![{_WORD}])({body})(e?s)?(?![{_WORD}])", re.IGNORECASE
-            )
-            lowered = _trie_pattern(sorted({k.lower() for k in matcher.by_key}, key=len)[::-1])
-            matcher.lower = re.compile(rf"(?<![{_WORD}])({lowered})(e?s)?(?![{_WORD}])")
+            keys = sorted({k.lower() for k in matcher.by_key}, key=len, reverse=True)
+            matcher.trie = _trie_pattern(keys)
         return matcher
 
     def with_owners(self, terms: Iterable[MarkTerm]) -> TermMatcher:
         """The same compiled pattern with each term's defining note and line updated."""
-        matcher = TermMatcher(self.pattern, self.lower, self.by_key, self.exact)
+        matcher = TermMatcher(self.trie, self.by_key, self.exact)
+        matcher._lower, matcher._folding = self._lower, self._folding
         for term in terms:
             matcher.defined_at[term.slug] = (term.note_path, term.line)
             matcher.own.setdefault(term.note_path, set()).add(term.slug)
         return matcher
+
+    def occurs_in(self, text: str) -> bool:
+        """Whether ``text`` mentions any of the terms (acronyms only in their capitals)."""
+        if self.trie is None:
+            return False
+        folded = text.lower()
+        same = len(folded) == len(text)
+        for m in self.lower.finditer(folded) if same else self.folding.finditer(text):
+            if self.accepts(text[m.start(1) : m.end(1)]):
+                return True
+        return False
 
     def accepts(self, surface: str) -> bool:
         """Whether a pattern match is a real occurrence (acronyms must keep their capitals)."""
@@ -148,7 +174,7 @@ class TermMatcher:
         A single scan with a tag stack: this runs for every note of the vault, so it avoids
         building objects per tag.
         """
-        if self.pattern is None:
+        if self.trie is None:
             return _LINES.sub("", html)
         own = self.own.get(note_path, _NONE)
         out: list[str] = []
@@ -201,14 +227,13 @@ class TermMatcher:
         mode: MarkMode,
         seen: set[str],
     ) -> str:
-        assert self.pattern is not None and self.lower is not None
         parts: list[str] = []
         last = 0
         folded = text.lower()
         # Spans in the lower-cased text are spans in ``text`` when lowering kept the length
         # (it does except for a few letters such as the dotted capital I).
         same = len(folded) == len(text)
-        for m in self.lower.finditer(folded) if same else self.pattern.finditer(text):
+        for m in self.lower.finditer(folded) if same else self.folding.finditer(text):
             slug = self._slug_for(text[m.start(1) : m.end(1)])
             if slug is None or (mode != "all" and slug in seen):
                 continue
