@@ -298,8 +298,7 @@ def term_detail(db: Session, slug: str) -> s.TermDetail:
     }
     occurrences: list[s.Occurrence] = []
     for nid, snippet in places:
-        hits = matcher.pattern.finditer(snippet) if matcher.pattern else iter(())
-        if nid in titles and any(matcher.accepts(m.group(1)) for m in hits):
+        if nid in titles and matcher.occurs_in(snippet):
             slug, title = titles[nid]
             occurrences.append(s.Occurrence(note_slug=slug, note_title=title, context=snippet))
     occurrences.sort(key=lambda o: o.note_title.casefold())
