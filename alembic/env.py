@@ -29,7 +29,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(Settings().database_url())
+    # The engine studynotes configured (``alembic_config``); the settings' database otherwise.
+    engine = context.config.attributes.get("connection_engine")
+    if engine is None:
+        engine = make_engine(Settings().database_url())
     with engine.begin() as conn:
         _run(conn)
 

@@ -13,7 +13,6 @@ import click
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
-from studynotes.check import find_problems
 from studynotes.config import Settings
 from studynotes.db.session import DatabaseError, open_database
 from studynotes.ingest.discover import VaultError, check_vault
@@ -108,6 +107,8 @@ def check(vault: Path | None, db: str | None, fmt: str) -> None:
     settings = _settings(vault=vault, db=db)
     engine = _open(settings)
     report = _index(settings, engine, quiet=True)
+    from studynotes.check import find_problems  # only this command needs it
+
     problems = find_problems(engine)
     if fmt == "json":
         payload = {

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from studynotes.db import jsontext
 from studynotes.resources import resource_dir
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 class DatabaseError(Exception):
@@ -73,14 +75,50 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resource_dir("alembic")))
     cfg.attributes["connection_engine"] = engine
     return cfg
 
 
+_REVISION = re.compile(r'^revision(?:: str)? = "([^"]+)"', re.MULTILINE)
+_DOWN = re.compile(r'^down_revision(?:: str \| None)? = (?:"([^"]+)"|None)', re.MULTILINE)
+
+
+def head_revision() -> str | None:
+    """The newest migration's id, read from the migration files without loading Alembic
+    (a third of every command's start-up time); None if they cannot be read."""
+    revisions: dict[str, str | None] = {}
+    for path in (resource_dir("alembic") / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(source), _DOWN.search(source)
+        if rev is None or down is None:
+            return None
+        revisions[rev.group(1)] = down.group(1)
+    heads = set(revisions) - set(revisions.values())
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    head = head_revision()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+            return list(current) == [head]
+    except Exception:  # no version table yet, or not a database: let Alembic say
+        return False
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration; cheap when it is already there."""
+    if _at_head(engine):
+        return
+    from alembic import command
+
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         with engine.begin() as conn:
