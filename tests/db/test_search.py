@@ -18,7 +18,13 @@ from sqlalchemy import Connection, Engine, text
 from studynotes.config import Settings
 from studynotes.db import search as search_module
 from studynotes.db.models import Base
-from studynotes.db.search import SearchResults, include_in_schema, search, sync_search_index
+from studynotes.db.search import (
+    SearchResults,
+    include_in_schema,
+    mentions,
+    search,
+    sync_search_index,
+)
 from studynotes.db.session import alembic_config, open_database
 from studynotes.ingest.pipeline import index_vault
 
@@ -167,13 +173,34 @@ def test_note_is_found_by_its_alias_and_headings(conn: Connection) -> None:
     assert _titles(search(conn, "decoding"))[0] == "Transformers"
 
 
+def test_note_found_by_its_title_still_has_its_text_marked(conn: Connection) -> None:
+    for limit in (1, 20):  # the named notes alone fill one result
+        hit = search(conn, "transformers", limit=limit).notes[0]
+        assert hit.snippet_html.startswith("<mark>Transformers</mark> The model relies")
+
+
 def test_prefix_matches_as_you_type(conn: Connection) -> None:
     assert _titles(search(conn, "transf")) == ["Transformers"]
     assert _titles(search(conn, "self-att")) == ["Transformers"]
+    assert _titles(search(conn, "self-a")) == ["Transformers"]
 
 
 def test_fragment_inside_a_word_is_found(conn: Connection) -> None:
     assert "Compression" in _titles(search(conn, "ression"))
+
+
+def test_fragment_inside_a_body_word_marks_the_whole_word(conn: Connection) -> None:
+    (hit,) = search(conn, "eppeli").notes
+    assert hit.title == "Transformers"
+    assert "<mark>zeppelin</mark>" in hit.snippet_html
+
+
+def test_fragment_must_be_in_the_same_note_as_the_other_words(conn: Connection) -> None:
+    for q in ("tokens eppeli", "eppeli tok"):
+        (hit,) = search(conn, q).notes
+        assert hit.title == "Transformers"
+        assert "<mark>zeppelin</mark> of <mark>tokens</mark>" in hit.snippet_html
+    assert search(conn, "weights eppeli").notes == []
 
 
 @pytest.mark.parametrize("q", ["注意力", "注意力机制", "注意", "机"])
@@ -181,6 +208,18 @@ def test_cjk_text_is_found_without_spaces(conn: Connection, q: str) -> None:
     notes = search(conn, q).notes
     assert [n.title for n in notes] == ["Transformers"]
     assert f"<mark>{q}</mark>" in notes[0].snippet_html
+
+
+def test_cjk_snippet_shows_the_text_around_it(conn: Connection) -> None:
+    (hit,) = search(conn, "注意力").notes
+    assert "self-attention, 自<mark>注意力</mark>机制 in Chinese texts." in hit.snippet_html
+
+
+def test_cjk_and_latin_words_together_must_all_match(conn: Connection) -> None:
+    assert _titles(search(conn, "model 注意力")) == ["Transformers"]
+    assert _titles(search(conn, "mod 机")) == ["Transformers"]
+    assert search(conn, "quantization 注意力").notes == []
+    assert search(conn, "quantization 机").notes == []
 
 
 def test_tag_search_includes_nested_tags_direct_ones_first(conn: Connection) -> None:
@@ -251,6 +290,20 @@ def test_deleted_note_disappears_from_results(fresh: tuple[Path, Engine]) -> Non
     assert [t.term for t in _find(engine, "rouge").terms] == ["ROUGE", "ROUGE-L"]
 
 
+def test_reindexed_cjk_text_replaces_the_old(fresh: tuple[Path, Engine]) -> None:
+    vault, engine = fresh
+    note = vault / "ml" / "Transformers.md"
+    note.write_text(note.read_text().replace("自注意力机制", "多头机制"), encoding="utf-8")
+    _touch_later(note)
+    _index(vault, engine)
+    assert _find(engine, "注意力").notes == []
+    assert _titles(_find(engine, "多头")) == ["Transformers"]
+    assert _titles(_find(engine, "多头机制")) == ["Transformers"]
+    note.unlink()
+    _index(vault, engine)
+    assert _find(engine, "多头机制").notes == []
+
+
 def test_new_note_is_searchable_after_reindexing(fresh: tuple[Path, Engine]) -> None:
     vault, engine = fresh
     (vault / "Sparsity.md").write_text("# Sparsity\n\nPruning zeroes weights.\n")
@@ -261,8 +314,8 @@ def test_new_note_is_searchable_after_reindexing(fresh: tuple[Path, Engine]) -> 
 def test_empty_search_index_is_rebuilt_on_the_next_indexing(fresh: tuple[Path, Engine]) -> None:
     vault, engine = fresh
     with engine.begin() as conn:  # as if the index predated the search tables
-        for fts in ("search_fts", "search_trigram"):
-            conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')"))
+        conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
+        conn.execute(text("DELETE FROM search_cjk"))
         conn.execute(text("DELETE FROM search_docs"))
     assert _find(engine, "transf").notes == []
     (vault / "Sparsity.md").write_text("# Sparsity\n\nPruning zeroes weights.\n")
@@ -276,7 +329,7 @@ def test_full_rebuild_matches_incremental_index(fresh: tuple[Path, Engine]) -> N
     with engine.begin() as conn:
         sync_search_index(conn, note_ids=None)
         conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
-        conn.execute(text("INSERT INTO search_trigram(search_trigram) VALUES ('integrity-check')"))
+        conn.execute(text("INSERT INTO search_cjk(search_cjk) VALUES ('integrity-check')"))
     after = [_find(engine, q) for q in ("transf", "注意力", "#prompting", "quantization")]
     assert after == before
 
@@ -290,6 +343,34 @@ def test_upgrading_an_existing_index_fills_the_search_tables(fresh: tuple[Path, 
         command.upgrade(cfg, "head")
     assert _titles(_find(engine, "transf")) == ["Transformers"]
     assert _titles(_find(engine, "注意力")) == ["Transformers"]
+
+
+def test_upgrading_from_the_whole_text_trigram_index(fresh: tuple[Path, Engine]) -> None:
+    _, engine = fresh
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002")  # back to trigrams of every note's whole text
+        before = conn.execute(
+            text("SELECT count(*) FROM search_trigram WHERE search_trigram MATCH '\"ression\"'")
+        ).scalar_one()
+        command.upgrade(cfg, "head")
+    assert before == 1
+    assert _titles(_find(engine, "注意力")) == ["Transformers"]
+    assert _titles(_find(engine, "注意")) == ["Transformers"]
+    assert "Compression" in _titles(_find(engine, "ression"))
+
+
+# --- notes that mention a phrase ------------------------------------------------------------
+
+
+def test_mentions_of_a_cjk_phrase_come_with_the_text_around_it(conn: Connection) -> None:
+    transformers = conn.execute(text("SELECT id FROM notes WHERE slug = 'ml/transformers'"))
+    ((nid, snippet),) = mentions(conn, ["自注意力机制"])
+    assert nid == transformers.scalar_one()
+    assert "self-attention, 自注意力机制 in Chinese" in snippet
+    assert mentions(conn, ["自注意力机制"], unlinked_from=nid) == []
+    assert mentions(conn, ["注意力 机制"]) == []  # not as written
 
 
 # --- schema ---------------------------------------------------------------------------------

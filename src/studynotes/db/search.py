@@ -1,11 +1,14 @@
 """Search: glossary terms by name, notes by relevance.
 
-On SQLite, notes are found through two FTS5 indexes over one copy of their text
-(``search_docs``, created by migration 0002): ``search_fts`` holds words, ranked with BM25
-and matched by prefix as the user types; ``search_trigram`` holds three-character
-substrings, which is how CJK text (written without spaces) and fragments inside words are
-found. Other databases get a LIKE/ILIKE search over the concept-graph tables. Queries are
-user input: every query, however malformed, returns results (empty at worst).
+On SQLite, notes are found through FTS5 over one copy of their text (``search_docs``,
+migration 0002). ``search_fts`` holds their words, ranked with BM25 and matched by prefix as
+the user types; a fragment inside a word (``ression``) is looked up in that index's own
+vocabulary (``search_vocab``) and searched as the words that contain it. ``search_cjk``
+(migration 0003) holds trigrams of the notes' CJK runs only: CJK is written without spaces,
+so its words are substrings, while trigrams of all the Latin text were most of the index's
+size and build time and found nothing the vocabulary does not. Other databases get a
+LIKE/ILIKE search over the concept-graph tables. Queries are user input: every query,
+however malformed, returns results (empty at worst).
 """
 
 from __future__ import annotations
@@ -15,26 +18,25 @@ import re
 import unicodedata
 import weakref
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    CursorResult,
     Engine,
-    Text,
+    Row,
+    TextClause,
     and_,
     bindparam,
     case,
-    column,
-    false,
     func,
-    literal_column,
     or_,
     select,
-    table,
     text,
 )
 from sqlalchemy.exc import OperationalError
@@ -64,34 +66,46 @@ __all__ = [
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 200
 
-# Schema objects owned by migration 0002, not by the models: Alembic must not compare them.
-_FTS_TABLES = ("search_fts", "search_trigram")
+# Schema objects owned by migrations, not by the models: Alembic must not compare them.
+# ``search_trigram`` is revision 0002's, still found in databases not yet upgraded.
+_FTS_TABLES = ("search_fts", "search_cjk", "search_trigram")
 _SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
 SEARCH_TABLES = frozenset(
-    ["search_docs", *_FTS_TABLES, *(t + s for t in _FTS_TABLES for s in _SHADOW_SUFFIXES)]
+    [
+        "search_docs",
+        "search_vocab",
+        *_FTS_TABLES,
+        *(t + s for t in _FTS_TABLES for s in _SHADOW_SUFFIXES),
+    ]
 )
 
 # BM25 weights per column, in table order: a word in the title counts ten times one in the body.
 _WEIGHTS = (10.0, 8.0, 5.0, 5.0, 1.0)
 _COLUMNS = ("title", "aliases", "headings", "tags", "body")
 _BODY = _COLUMNS.index("body")
+_RANK = f"bm25({', '.join(map(str, _WEIGHTS))})"
 
 # Private-use characters mark matches in snippet(); the text is escaped before they become
 # <mark> tags, so nothing from a note ever reaches the page as markup.
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _ELLIPSIS = "\u2026"
 _SNIPPET_CHARS = 160
+_SNIPPET_TOKENS = 24
 _FUZZY_CUTOFF = 75.0
 _WORD_FUZZ = 0.9  # one word of a longer name matching counts a little less
-_CJK = re.compile(
+# A fragment stands for at most this many words, the shortest first: each one more makes
+# BM25 slower on every note, and one as loose as "ing" is in hundreds of them.
+_FRAGMENT_WORDS = 8
+_CJK_CLASS = (
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"
 )
+_CJK = re.compile(_CJK_CLASS)
+_CJK_WORD = re.compile(rf"(?<!\S)\S*?{_CJK_CLASS}\S*")  # a whitespace-separated word with CJK
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _WORD = re.compile(r"[^\W_]+")
+_SPACE = re.compile(r"\s")
 _TAG_EDGE = re.compile(r"[^\w/-]+$")  # "#prompting," asks for the tag "prompting"
 _DROP = frozenset({"Cc", "Cf", "Cs"})  # control, format (zero-width), lone surrogates
-
-_docs = table("search_docs", *(column(c, Text()) for c in ("note_id", *_COLUMNS)))
 
 
 @dataclass(slots=True)
@@ -138,13 +152,24 @@ def include_in_schema(name: str | None, type_: str, parent_names: Mapping[str, A
     return not (isinstance(table_name, str) and is_search_table(table_name))
 
 
+_HAS_FTS = text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_fts'")
+
+
 def _has_fts(conn: Connection) -> bool:
     if conn.dialect.name != "sqlite":
         return False
-    found = conn.execute(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_fts'")
-    ).first()
-    return found is not None
+    return conn.execute(_HAS_FTS).first() is not None
+
+
+@lru_cache(maxsize=256)
+def _statement(sql: str, lists: tuple[str, ...]) -> TextClause:
+    return text(sql).bindparams(*(bindparam(name, expanding=True) for name in lists))
+
+
+def _run(conn: Connection, sql: str, params: dict[str, Any]) -> CursorResult[*tuple[Any, ...]]:
+    """Raw SQL with named parameters; a list parameter fills an ``IN :name``."""
+    lists = tuple(sorted(k for k, v in params.items() if isinstance(v, list)))
+    return conn.execute(_statement(sql, lists), params)
 
 
 # --- keeping the index in step ---------------------------------------------------------------
@@ -162,8 +187,8 @@ _DOC_ROWS = """
     FROM notes n
 """
 _COLS = ", ".join(_COLUMNS)
-_INSERT_ALL = text(_DOC_ROWS)
-_INSERT_SOME = text(_DOC_ROWS + " WHERE n.id IN :ids").bindparams(bindparam("ids", expanding=True))
+_DOCS = f"SELECT note_id, {_COLS} FROM search_docs"
+_INSERT_CJK = f"INSERT INTO search_cjk(rowid, {_COLS}) VALUES (:id, :{', :'.join(_COLUMNS)})"
 _CHUNK = 500
 
 
@@ -177,12 +202,12 @@ def sync_search_index(conn: Connection, *, note_ids: Sequence[int] | None) -> No
     if not _has_fts(conn):
         return
     if note_ids is None or _index_missing(conn):
-        for fts in _FTS_TABLES:
-            conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')"))
+        conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
+        conn.execute(text("DELETE FROM search_cjk"))
         conn.execute(text("DELETE FROM search_docs"))
-        conn.execute(_INSERT_ALL)
-        for fts in _FTS_TABLES:
-            conn.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"))
+        _run(conn, _DOC_ROWS, {})
+        conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+        _index_cjk(conn, _run(conn, _DOCS, {}))
         return
     orphans = conn.execute(
         text("SELECT note_id FROM search_docs WHERE note_id NOT IN (SELECT id FROM notes)")
@@ -198,30 +223,56 @@ def _index_missing(conn: Connection) -> bool:
 
 
 def _reindex(conn: Connection, ids: list[int]) -> None:
+    some = {"ids": ids}
     # External-content FTS5 forgets a row only when told its old text, so that goes first.
-    for fts in _FTS_TABLES:
-        conn.execute(
-            text(
-                f"INSERT INTO {fts}({fts}, rowid, {_COLS}) "
-                f"SELECT 'delete', note_id, {_COLS} FROM search_docs WHERE note_id IN :ids"
-            ).bindparams(bindparam("ids", expanding=True)),
-            {"ids": ids},
-        )
-    conn.execute(
-        text("DELETE FROM search_docs WHERE note_id IN :ids").bindparams(
-            bindparam("ids", expanding=True)
-        ),
-        {"ids": ids},
+    _run(
+        conn,
+        f"INSERT INTO search_fts(search_fts, rowid, {_COLS}) "
+        f"SELECT 'delete', note_id, {_COLS} FROM search_docs WHERE note_id IN :ids",
+        some,
     )
-    conn.execute(_INSERT_SOME, {"ids": ids})
-    for fts in _FTS_TABLES:
-        conn.execute(
-            text(
-                f"INSERT INTO {fts}(rowid, {_COLS}) "
-                f"SELECT note_id, {_COLS} FROM search_docs WHERE note_id IN :ids"
-            ).bindparams(bindparam("ids", expanding=True)),
-            {"ids": ids},
-        )
+    _run(conn, "DELETE FROM search_cjk WHERE rowid IN :ids", some)
+    _run(conn, "DELETE FROM search_docs WHERE note_id IN :ids", some)
+    _run(conn, _DOC_ROWS + " WHERE n.id IN :ids", some)
+    _run(
+        conn,
+        f"INSERT INTO search_fts(rowid, {_COLS}) "
+        f"SELECT note_id, {_COLS} FROM search_docs WHERE note_id IN :ids",
+        some,
+    )
+    _index_cjk(conn, _run(conn, _DOCS + " WHERE note_id IN :ids", some))
+
+
+def _index_cjk(conn: Connection, docs: Iterable[Row[*tuple[Any, ...]]]) -> None:
+    """Put the CJK runs of these ``search_docs`` rows into ``search_cjk``."""
+    rows = []
+    for note_id, *values in docs:
+        runs = [_cjk_runs(v) for v in values]
+        if any(runs):
+            rows.append({"id": note_id, **dict(zip(_COLUMNS, runs, strict=True))})
+    if rows:
+        conn.execute(text(_INSERT_CJK), rows)
+
+
+def _cjk_runs(value: str) -> str:
+    """The runs of whitespace-separated words with a CJK character in them, one a line.
+
+    Whitespace inside a run is kept, so a phrase matches only where it stood.
+    """
+    if value.isascii() or not _CJK.search(value):
+        return ""
+    runs: list[str] = []
+    start = end = -1
+    for m in _CJK_WORD.finditer(value):
+        if start >= 0 and value[end : m.start()].isspace():
+            end = m.end()
+            continue
+        if start >= 0:
+            runs.append(value[start:end])
+        start, end = m.start(), m.end()
+    if start >= 0:
+        runs.append(value[start:end])
+    return "\n".join(runs)
 
 
 # --- the query ------------------------------------------------------------------------------
@@ -264,6 +315,18 @@ def search(conn: Connection, q: str, *, limit: int = 20) -> SearchResults:
     return SearchResults(query.text, terms, _search_notes(conn, query, limit))
 
 
+# What the per-database caches below were built from: any index run changes it.
+_VERSION = select(
+    select(func.count(Term.id)).scalar_subquery(),
+    select(func.max(Term.id)).scalar_subquery(),
+    select(Meta.value).where(Meta.key == "indexed_at").scalar_subquery(),
+)
+
+
+def _version(conn: Connection) -> tuple[Any, ...]:
+    return tuple(conn.execute(_VERSION).one())
+
+
 # --- glossary terms -------------------------------------------------------------------------
 
 
@@ -278,17 +341,29 @@ def _loose(name: str) -> str:
 
 
 @dataclass(slots=True, frozen=True)
+class _TermInfo:
+    slug: str
+    name: str
+    definition: str
+    anchor: str | None
+    note_slug: str
+    empty: bool
+    aliases: list[str]
+
+
+@dataclass(slots=True, frozen=True)
 class _TermNames:
-    """Every term name and alias, prepared for matching; built once per index version."""
+    """Every term, its names and aliases prepared for matching; built once per index version."""
 
     version: tuple[Any, ...]
-    term: list[int]  # per name: the term it names
-    key: list[str]
-    loose: list[str]
-    empty: dict[int, bool]
-    first: dict[int, str]  # the term's own name, for ordering
-    words: list[str]  # the words of multi-word names ...
-    word_of: list[int]  # ... and the name each belongs to
+    info: dict[int, _TermInfo]
+    term: list[int] = field(default_factory=list)  # per name: the term it names
+    key: list[str] = field(default_factory=list)
+    loose: list[str] = field(default_factory=list)
+    # The distinct words of multi-word names, and the names each occurs in: a typo is
+    # compared with each word once, not once per name that uses it.
+    words: list[str] = field(default_factory=list)
+    word_names: list[list[int]] = field(default_factory=list)
     # Sorted (text, name index) pairs: exact and prefix lookups by bisection, not a scan.
     keys_sorted: list[tuple[str, int]] = field(default_factory=list)
     loose_sorted: list[tuple[str, int]] = field(default_factory=list)
@@ -300,37 +375,36 @@ _TERM_NAMES: weakref.WeakKeyDictionary[Engine, _TermNames] = weakref.WeakKeyDict
 
 
 def _term_names(conn: Connection) -> _TermNames:
-    version = tuple(
-        conn.execute(
-            select(
-                select(func.count(Term.id)).scalar_subquery(),
-                select(func.max(Term.id)).scalar_subquery(),
-                select(Meta.value).where(Meta.key == "indexed_at").scalar_subquery(),
-            )
-        ).one()
-    )
+    version = _version(conn)
     cached = _TERM_NAMES.get(conn.engine)
     if cached is not None and cached.version == version:
         return cached
-    empty: dict[int, bool] = {}
-    first: dict[int, str] = {}
-    pairs: list[tuple[int, str]] = []
-    for tid, name, is_empty in conn.execute(select(Term.id, Term.name, Term.empty)):
-        empty[tid], first[tid] = bool(is_empty), name
-        pairs.append((tid, name))
-    pairs += [(tid, name) for tid, name in conn.execute(select(TermAlias.term_id, TermAlias.name))]
-    names = _TermNames(version, [], [], [], empty, first, [], [])
+    aliases: dict[int, list[str]] = {}
+    for tid, name in conn.execute(select(TermAlias.term_id, TermAlias.name).order_by(TermAlias.id)):
+        aliases.setdefault(tid, []).append(name)
+    info = {
+        tid: _TermInfo(slug, name, definition, anchor, note_slug, bool(empty), aliases.get(tid, []))
+        for tid, slug, name, definition, anchor, empty, note_slug in conn.execute(
+            select(
+                Term.id, Term.slug, Term.name, Term.definition, Term.anchor, Term.empty, Note.slug
+            ).join(Note, Note.id == Term.note_id)
+        )
+    }
+    names = _TermNames(version, info)
+    by_word: dict[str, list[int]] = {}
+    pairs = [(tid, t.name) for tid, t in info.items()]
+    pairs += [(tid, alias) for tid, t in info.items() for alias in t.aliases]
     for tid, name in pairs:
-        if tid not in empty:
-            continue
         loose = _loose(name)
         names.term.append(tid)
         names.key.append(_key(name))
         names.loose.append(loose)
         parts = loose.split()
         if len(parts) > 1:
-            names.words.extend(parts)
-            names.word_of.extend([len(names.term) - 1] * len(parts))
+            for part in dict.fromkeys(parts):
+                by_word.setdefault(part, []).append(len(names.term) - 1)
+    names.words.extend(by_word)
+    names.word_names.extend(by_word.values())
     names.keys_sorted.extend(sorted((k, i) for i, k in enumerate(names.key)))
     names.loose_sorted.extend(sorted((k, i) for i, k in enumerate(names.loose)))
     names.words_sorted.extend(
@@ -377,42 +451,22 @@ def _search_terms(conn: Connection, words: list[str], limit: int) -> list[TermHi
         for _, score, j in process.extract(
             loose, names.words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
         ):
-            offer(names.word_of[j], (2, -score * _WORD_FUZZ))
+            for i in names.word_names[j]:
+                offer(i, (2, -score * _WORD_FUZZ))
 
     def order(tid: int) -> tuple[int, bool, float, int, str]:
         group, within = best[tid]
-        name = names.first[tid]
-        return (group, names.empty[tid], within, len(name), name.casefold())
+        name = names.info[tid].name
+        return (group, names.info[tid].empty, within, len(name), name.casefold())
 
-    chosen = sorted(best, key=order)[:limit]
-    if not chosen:
-        return []
-    aliases: dict[int, list[str]] = {tid: [] for tid in chosen}
-    for tid, name in conn.execute(
-        select(TermAlias.term_id, TermAlias.name)
-        .where(TermAlias.term_id.in_(chosen))
-        .order_by(TermAlias.id)
-    ):
-        aliases[tid].append(name)
-    rows = conn.execute(
-        select(Term.id, Term.slug, Term.name, Term.definition, Term.anchor, Note.slug)
-        .join(Note, Note.id == Term.note_id)
-        .where(Term.id.in_(chosen))
-    )
-    by_id = {row[0]: row for row in rows}
-    return [
-        TermHit(
-            slug=by_id[tid][1],
-            term=by_id[tid][2],
-            aliases=aliases[tid],
-            definition=by_id[tid][3],
-            note_slug=by_id[tid][5],
-            anchor=by_id[tid][4],
-            match=("exact", "prefix", "fuzzy")[best[tid][0]],
+    hits: list[TermHit] = []
+    for tid in sorted(best, key=order)[:limit]:
+        t = names.info[tid]
+        match = ("exact", "prefix", "fuzzy")[best[tid][0]]
+        hits.append(
+            TermHit(t.slug, t.name, list(t.aliases), t.definition, t.note_slug, t.anchor, match)
         )
-        for tid in chosen
-        if tid in by_id
-    ]
+    return hits
 
 
 # --- notes ----------------------------------------------------------------------------------
@@ -448,8 +502,6 @@ def _match_tags(conn: Connection, wanted: list[str]) -> list[_TagMatch]:
 
 
 def _tag_filter(tags: list[_TagMatch]) -> ColumnElement[bool]:
-    if any(not t.ids for t in tags):
-        return false()
     return and_(
         *(Note.id.in_(select(NoteTag.note_id).where(NoteTag.tag_id.in_(t.ids))) for t in tags)
     )
@@ -457,39 +509,18 @@ def _tag_filter(tags: list[_TagMatch]) -> ColumnElement[bool]:
 
 def _search_notes(conn: Connection, query: _Query, limit: int) -> list[NoteHit]:
     tags = _match_tags(conn, query.tags) if query.tags else []
-    where = _tag_filter(tags) if tags else None
+    if any(not t.ids for t in tags):  # a tag no note has
+        return []
     if not query.words:
         hits = _tagged_notes(conn, tags, limit)
     elif _has_fts(conn):
         try:
-            hits = _fts_notes(conn, query, where, limit)
+            hits = _fts_notes(conn, query.words, tags, limit)
         except OperationalError:  # an index we cannot read: still answer
-            hits = _like_notes(conn, query.words, where, limit)
+            hits = _like_notes(conn, query.words, tags, limit)
     else:
-        hits = _like_notes(conn, query.words, where, limit)
+        hits = _like_notes(conn, query.words, tags, limit)
     return _finish(conn, hits)
-
-
-def _fts_notes(
-    conn: Connection, query: _Query, where: ColumnElement[bool] | None, limit: int
-) -> list[_Hit]:
-    words = query.words
-    filters = [] if where is None else [where]
-    if any(_CJK.search(w) for w in words):
-        return _trigram_notes(conn, words, filters, limit, seen=set())
-    match = " ".join(_quote(w) for w in words)
-    if len(words[-1]) > 1:  # the last word may be unfinished; one letter would match most
-        match += "*"
-    hits = _tiered(conn, "search_fts", match, filters, limit, seen=set(), snippet_tokens=24)
-    named = _loose(" ".join(words))
-    for hit in hits:
-        if _loose(hit.title) == named:  # the note named so comes first
-            hit.score += 1.0
-    hits.sort(key=lambda h: -h.score)
-    if len(hits) < limit and any(len(w) >= 3 for w in words):
-        seen = {h.id for h in hits}
-        hits += _trigram_notes(conn, words, filters, limit - len(hits), seen=seen)
-    return hits
 
 
 def _quote(word: str) -> str:
@@ -497,98 +528,239 @@ def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def _tiered(
-    conn: Connection,
-    fts: str,
-    match: str,
-    filters: list[ColumnElement[bool]],
-    limit: int,
-    *,
-    seen: set[int],
-    snippet_tokens: int,
-) -> list[_Hit]:
-    """Notes whose title or aliases match, then the others; BM25 orders each tier.
+def _words_match(words: list[str]) -> str:
+    """Every word; the last as a prefix too, as it may be unfinished (unless it is one
+    letter, which would stand for most words of the vault)."""
+    match = " ".join(_quote(w) for w in words)
+    return match + "*" if len(words[-1]) > 1 else match
 
-    FTS5's BM25 adds the column weights up before saturating term frequency, so a word
-    repeated in a body can outscore the same word in a title; the tiers settle that.
+
+def _scope(table: str, tags: list[_TagMatch], seen: Sequence[int]) -> tuple[str, dict[str, Any]]:
+    """SQL that keeps an FTS query to notes with the tags asked for and not found already.
+
+    The unary ``+`` keeps SQLite from handing the rowid test to FTS5, which would then run
+    the whole match once for every note carrying the tag.
     """
-    index = table(fts, column("rowid"))
-    ref: ColumnElement[Any] = literal_column(fts)
-    hits: list[_Hit] = []
-    taken = set(seen)
-    # The first tier is the same query limited to the title and alias columns (a column
-    # filter, not a second lookup per row); the index ranks alone and is joined afterwards,
-    # and snippets are cut only for the notes shown.
-    for tier, tier_match in ((1.0, f"{{title aliases}} : ({match})"), (0.0, match)):
-        if len(hits) >= limit:
-            break
-        inner = select(index.c.rowid, func.bm25(ref, *_WEIGHTS).label("relevance")).where(
-            ref.match(tier_match)
+    sql: list[str] = []
+    params: dict[str, Any] = {}
+    for i, tag in enumerate(tags):
+        sql.append(
+            f" AND +{table}.rowid IN (SELECT note_id FROM note_tags WHERE tag_id IN :tag{i})"
         )
-        ranked_q = inner.subquery("ranked")
-        stmt = (
-            select(Note.id, ranked_q.c.relevance)
-            .select_from(ranked_q.join(Note, Note.id == ranked_q.c.rowid))
-            .where(*filters)
-            .order_by(ranked_q.c.relevance, Note.id)
-            .limit(limit - len(hits) + len(taken))
-        )
-        ranked: list[tuple[int, float]] = []
-        for nid, relevance in conn.execute(stmt):
-            if nid not in taken and len(hits) + len(ranked) < limit:
-                taken.add(nid)
-                bm25 = max(0.0, -float(relevance))
-                ranked.append((nid, tier + bm25 / (1.0 + bm25)))
-        if not ranked:
-            continue
-        rows = conn.execute(
-            select(
-                Note.id,
-                Note.slug,
-                Note.title,
-                Note.path,
-                func.snippet(ref, _BODY, _OPEN, _CLOSE, _ELLIPSIS, snippet_tokens).label("snip"),
-            )
-            .select_from(index.join(Note, Note.id == index.c.rowid))
-            .where(ref.match(match), index.c.rowid.in_([nid for nid, _ in ranked]))
-        )
-        found = {r.id: r for r in rows}
-        for nid, score in ranked:
-            r = found.get(nid)
-            if r is not None:
-                hits.append(_Hit(r.id, r.slug, r.title, r.path, _marked(r.snip), score))
+        params[f"tag{i}"] = tag.ids
+    if seen:
+        sql.append(f" AND +{table}.rowid NOT IN :seen")
+        params["seen"] = list(seen)
+    return "".join(sql), params
+
+
+def _fts_notes(conn: Connection, words: list[str], tags: list[_TagMatch], limit: int) -> list[_Hit]:
+    """Words (the note named so first), then fragments of words; CJK goes its own way."""
+    if any(_CJK.search(w) for w in words):
+        return _cjk_notes(conn, words, tags, limit)
+    hits = _word_notes(conn, _words_match(words), tags, [], limit)
+    named = _loose(" ".join(words))
+    for hit in hits:
+        if _loose(hit.title) == named:  # the note named so comes first
+            hit.score += 1.0
+    hits.sort(key=lambda h: -h.score)
+    if len(hits) < limit and any(len(w) >= 3 for w in words):
+        fragments = _fragments_match(conn, words)
+        if fragments is not None:
+            seen = [h.id for h in hits]
+            hits += _word_notes(conn, fragments, tags, seen, limit - len(hits))
     return hits
 
 
-def _trigram_notes(
+def _ranked(
     conn: Connection,
-    words: list[str],
-    filters: list[ColumnElement[bool]],
+    fts: str,
+    match: str,
+    where: str,
+    params: dict[str, Any],
     limit: int,
     *,
-    seen: set[int],
-) -> list[_Hit]:
-    """Substring search; words under three characters are matched with LIKE instead."""
-    where = and_(*filters) if filters else None
-    long = [w for w in words if len(w) >= 3]
-    if not long:  # the trigram index cannot match fewer than three characters
-        return [h for h in _like_notes(conn, words, where, limit + len(seen)) if h.id not in seen][
-            :limit
-        ]
-    short = [w for w in words if len(w) < 3]
-    if short:
-        docs = Note.id.in_(
-            select(_docs.c.note_id).where(
-                *(or_(*(_docs.c[c].contains(w, autoescape=True) for c in _COLUMNS)) for w in short)
-            )
+    snippets: bool,
+) -> list[tuple[int, float, str | None]]:
+    """``(note id, score, snippet)``: notes whose title or aliases match, then the others.
+
+    BM25 orders each tier: FTS5's BM25 adds the column weights up before saturating term
+    frequency, so a word repeated in a body can outscore the same word in a title; the tiers
+    settle that. The first tier is the same query limited to the title and alias columns
+    (a column filter, not a second lookup per row). ``ORDER BY rank`` lets FTS5 sort, and
+    then snippet() costs only the rows returned: asked for afterwards, it would re-run the
+    match for each.
+    """
+    sql = (
+        f"SELECT {fts}.rowid, rank{{}} FROM {fts} WHERE {fts} MATCH :m AND rank MATCH :rank"
+        f"{where} ORDER BY rank LIMIT :n"
+    )
+    snippet = f", snippet({fts}, {_BODY}, :open, :close, :dots, {_SNIPPET_TOKENS})"
+    marks = {"open": _OPEN, "close": _CLOSE, "dots": _ELLIPSIS} if snippets else {}
+    args = {**params, "rank": _RANK, "n": limit}
+    out: list[tuple[int, float, str | None]] = [
+        (nid, 1.0 + _squash(rank), None)
+        for nid, rank in _run(conn, sql.format(""), {**args, "m": f"{{title aliases}} : ({match})"})
+    ]
+    if len(out) < limit:
+        named = {nid for nid, _, _ in out}
+        found: dict[int, str | None] = {}
+        rows = _run(conn, sql.format(snippet if snippets else ""), {**args, **marks, "m": match})
+        for nid, rank, *snip in rows:
+            found[nid] = snip[0] if snip else None
+            if nid not in named and len(out) < limit:
+                out.append((nid, _squash(rank), found[nid]))
+        out = [(nid, score, found.get(nid, snip)) for nid, score, snip in out]
+    missing = [nid for nid, _, snip in out if snip is None]
+    if snippets and missing:  # named notes the second tier did not reach
+        rows = _run(
+            conn,
+            f"SELECT rowid, {snippet[2:]} FROM {fts} WHERE {fts} MATCH :m AND rowid IN :ids",
+            {**marks, "m": match, "ids": missing},
         )
-        filters = [*filters, docs]
-    match = " ".join(_quote(w) for w in long)
-    return _tiered(conn, "search_trigram", match, filters, limit, seen=seen, snippet_tokens=48)
+        late: dict[int, str] = {nid: snip for nid, snip in rows}
+        out = [(nid, score, late.get(nid, snip)) for nid, score, snip in out]
+    return out
+
+
+def _squash(rank: float) -> float:
+    """FTS5's rank (lower is better) as a score in [0, 1) (higher is better)."""
+    bm25 = max(0.0, -float(rank))
+    return bm25 / (1.0 + bm25)
+
+
+_NOTES = select(Note.id, Note.slug, Note.title, Note.path).where(
+    Note.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def _notes_by_id(conn: Connection, ids: list[int]) -> dict[int, Row[int, str, str, str]]:
+    return {row.id: row for row in conn.execute(_NOTES, {"ids": ids})}
+
+
+def _word_notes(
+    conn: Connection, match: str, tags: list[_TagMatch], seen: list[int], limit: int
+) -> list[_Hit]:
+    where, params = _scope("search_fts", tags, seen)
+    ranked = _ranked(conn, "search_fts", match, where, params, limit, snippets=True)
+    notes = _notes_by_id(conn, [nid for nid, _, _ in ranked])
+    return [
+        _Hit(nid, n.slug, n.title, n.path, _marked(snip), score)
+        for nid, score, snip in ranked
+        if (n := notes.get(nid)) is not None
+    ]
+
+
+def _fold(word: str) -> str:
+    """A word as the word index keeps it: lower case, without diacritics."""
+    lowered = word.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _fragments_match(conn: Connection, words: list[str]) -> str | None:
+    """The query with each word of three or more letters standing for the indexed words
+    that contain it (``ression``: compression, regression ...); None if one has none."""
+    vocabulary = _vocabulary(conn)
+    parts: list[str] = []
+    for i, word in enumerate(words):
+        tokens = _WORD.findall(_fold(word))
+        if len(tokens) == 1 and len(tokens[0]) >= 3:
+            found = vocabulary.containing(tokens[0])
+            if not found:
+                return None
+            parts.append("(" + " OR ".join(_quote(t) for t in found) + ")")
+        else:
+            parts.append(_words_match(words[i : i + 1]) if i == len(words) - 1 else _quote(word))
+    return " AND ".join(parts)  # FTS5 joins a group to what follows only by an explicit AND
+
+
+@dataclass(slots=True, frozen=True)
+class _Vocabulary:
+    """The words of the word index, one a line, read once per index version."""
+
+    version: tuple[Any, ...]
+    lines: str  # starts and ends with a newline
+
+    def containing(self, part: str) -> list[str]:
+        found: set[str] = set()
+        at = self.lines.find(part)
+        while at != -1:
+            end = self.lines.find("\n", at)
+            found.add(self.lines[self.lines.rfind("\n", 0, at) + 1 : end])
+            at = self.lines.find(part, end)
+        return sorted(found, key=lambda w: (len(w), w))[:_FRAGMENT_WORDS]
+
+
+_VOCABULARY: weakref.WeakKeyDictionary[Engine, _Vocabulary] = weakref.WeakKeyDictionary()
+
+
+def _vocabulary(conn: Connection) -> _Vocabulary:
+    version = _version(conn)
+    cached = _VOCABULARY.get(conn.engine)
+    if cached is not None and cached.version == version:
+        return cached
+    words = conn.execute(text("SELECT term FROM search_vocab")).scalars()
+    vocabulary = _Vocabulary(version, "\n" + "\n".join(words) + "\n")
+    _VOCABULARY[conn.engine] = vocabulary
+    return vocabulary
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _cjk_notes(conn: Connection, words: list[str], tags: list[_TagMatch], limit: int) -> list[_Hit]:
+    """CJK words as substrings of the CJK runs, other words as words; trigrams need three
+    characters, so shorter CJK words are matched with LIKE over the (short) runs."""
+    cjk = [w for w in words if _CJK.search(w)]
+    latin = [w for w in words if not _CJK.search(w)]
+    long = [w for w in cjk if len(w) >= 3]
+    where, params = _scope("search_cjk", tags, [])
+    named: list[str] = []
+    for i, word in enumerate(w for w in cjk if len(w) < 3):
+        like = [f"search_cjk.{c} LIKE :s{i} ESCAPE '\\'" for c in _COLUMNS]
+        where += f" AND ({' OR '.join(like)})"
+        named += like[:2]  # title, aliases
+        params[f"s{i}"] = _like_pattern(word)
+    if latin:
+        where += (
+            " AND +search_cjk.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :w)"
+        )
+        params["w"] = _words_match(latin)
+    if long:
+        match = " ".join(_quote(w) for w in long)
+        ranked = _ranked(conn, "search_cjk", match, where, params, limit, snippets=False)
+    else:  # no trigram to rank by: the note naming it first, then the shortest title
+        rows = _run(
+            conn,
+            f"SELECT search_cjk.rowid, {' OR '.join(named)} AS named FROM search_cjk "
+            "JOIN search_docs d ON d.note_id = search_cjk.rowid "
+            f"WHERE 1 = 1{where} ORDER BY named DESC, length(d.title), d.title, d.note_id "
+            "LIMIT :n",
+            {**params, "n": limit},
+        )
+        ranked = [(nid, 1.5 if is_named else 0.5, None) for nid, is_named in rows]
+    rows = _run(
+        conn,
+        "SELECT n.id, n.slug, n.title, n.path, d.body FROM notes n "
+        "JOIN search_docs d ON d.note_id = n.id WHERE n.id IN :ids",
+        {"ids": [nid for nid, _, _ in ranked]},
+    )
+    found = {row.id: row for row in rows}
+    marked = cjk + [w for w in latin if len(w) >= 3]
+    return [
+        _Hit(nid, n.slug, n.title, n.path, _plain_snippet(n.body, marked), score)
+        for nid, score, _ in ranked
+        if (n := found.get(nid)) is not None
+    ]
 
 
 def _like_notes(
-    conn: Connection, words: list[str], where: ColumnElement[bool] | None, limit: int
+    conn: Connection, words: list[str], tags: list[_TagMatch], limit: int
 ) -> list[_Hit]:
     """The portable search: every word somewhere in the note, title matches first."""
 
@@ -619,8 +791,8 @@ def _like_notes(
         .order_by(in_title.desc(), func.length(Note.title), Note.title, Note.id)
         .limit(limit)
     )
-    if where is not None:
-        stmt = stmt.where(where)
+    if tags:
+        stmt = stmt.where(_tag_filter(tags))
     return [
         _Hit(r.id, r.slug, r.title, r.path, _plain_snippet(r.text, words), float(r.rank))
         for r in conn.execute(stmt)
@@ -630,15 +802,25 @@ def _like_notes(
 def _tagged_notes(conn: Connection, tags: list[_TagMatch], limit: int) -> list[_Hit]:
     """Notes carrying every tag asked for; those with the tag itself before nested ones."""
     exact = [tid for t in tags for tid in t.exact]
-    direct = func.max(case((NoteTag.tag_id.in_(exact), 2.0), else_=1.0)).label("rank")
+    # Rank from note_tags alone, then read only the notes that are ordered by title: a
+    # GROUP BY over the notes themselves sorted every tagged note's row.
+    tagged = (
+        select(
+            NoteTag.note_id,
+            func.max(case((NoteTag.tag_id.in_(exact), 2.0), else_=1.0)).label("rank"),
+        )
+        .where(NoteTag.tag_id.in_([tid for t in tags for tid in t.ids]))
+        .group_by(NoteTag.note_id)
+        .cte("tagged")
+    )
     stmt = (
-        select(Note.id, Note.slug, Note.title, Note.path, direct)
-        .join(NoteTag, NoteTag.note_id == Note.id)
-        .where(_tag_filter(tags), NoteTag.tag_id.in_([tid for t in tags for tid in t.ids]))
-        .group_by(Note.id, Note.slug, Note.title, Note.path)
-        .order_by(direct.desc(), func.lower(Note.title), Note.id)
+        select(Note.id, Note.slug, Note.title, Note.path, tagged.c.rank)
+        .join(tagged, tagged.c.note_id == Note.id)
+        .order_by(tagged.c.rank.desc(), func.lower(Note.title), Note.id)
         .limit(limit)
     )
+    if len(tags) > 1:  # one tag of each asked for
+        stmt = stmt.where(_tag_filter(tags))
     hits = [_Hit(r.id, r.slug, r.title, r.path, "", float(r.rank)) for r in conn.execute(stmt)]
     if hits:
         rows = conn.execute(select(Note.id, Note.text).where(Note.id.in_([h.id for h in hits])))
@@ -648,16 +830,19 @@ def _tagged_notes(conn: Connection, tags: list[_TagMatch], limit: int) -> list[_
     return hits
 
 
+_TAGS_OF = (
+    select(NoteTag.note_id, Tag.name)
+    .join(Tag, Tag.id == NoteTag.tag_id)
+    .where(NoteTag.note_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Tag.name)
+)
+
+
 def _finish(conn: Connection, hits: list[_Hit]) -> list[NoteHit]:
     """Attach tags; make scores fall monotonically, as the order does."""
     tags: dict[int, list[str]] = {h.id: [] for h in hits}
     if hits:
-        for nid, name in conn.execute(
-            select(NoteTag.note_id, Tag.name)
-            .join(Tag, Tag.id == NoteTag.tag_id)
-            .where(NoteTag.note_id.in_(list(tags)))
-            .order_by(Tag.name)
-        ):
+        for nid, name in conn.execute(_TAGS_OF, {"ids": list(tags)}):
             tags[nid].append(name)
     out: list[NoteHit] = []
     for hit in hits:
@@ -690,29 +875,51 @@ def _marked(raw: str | None) -> str:
 
 
 def _plain_snippet(body: str, words: list[str]) -> str:
-    """A window of ``body`` around the first match, escaped, with every match marked."""
-    flat = " ".join(body.split())
+    """A window of ``body`` around the first match, escaped, with every match marked.
+
+    Whitespace counts as one space. Only the stretch around the match is flattened: a
+    body can run to many kilobytes, and this runs for every note on a page of results.
+    """
     pattern = (
-        re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+        re.compile(
+            "|".join(
+                re.escape(w).replace("\\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
+            ),
+            re.I,
+        )
         if words
         else None
     )
+    first = pattern.search(body) if pattern else None
+    lo = 0
+    if first and first.start() > 2 * _SNIPPET_CHARS:
+        lo = first.start() - 2 * _SNIPPET_CHARS
+        space = _SPACE.search(body, lo, first.start())  # start at a word, not inside one
+        lo = space.start() if space else lo
+    hi = (first.end() if first else 0) + 2 * _SNIPPET_CHARS
+    flat = " ".join(body[lo:hi].split())
+    before = lo > 0 and not body[:lo].isspace()
+    after = hi < len(body) and not body[hi:].isspace()
     first = pattern.search(flat) if pattern else None
     start = max(0, first.start() - _SNIPPET_CHARS // 3) if first else 0
     if start:
-        space = flat.find(" ", start, first.start() if first else start)
-        start = space + 1 if space != -1 else start
+        space_at = flat.find(" ", start, first.start() if first else start)
+        start = space_at + 1 if space_at != -1 else start
     end = min(len(flat), start + _SNIPPET_CHARS)
     piece = flat[start:end]
-    out = [_ELLIPSIS] if start else []
+    out = [_ELLIPSIS] if start or before else []
     pos = 0
     for m in pattern.finditer(piece) if pattern else ():
         out += [html.escape(piece[pos : m.start()]), f"<mark>{html.escape(m.group())}</mark>"]
         pos = m.end()
     out.append(html.escape(piece[pos:]))
-    if end < len(flat):
+    if end < len(flat) or after:
         out.append(_ELLIPSIS)
     return "".join(out)
+
+
+def _plain_text_snippet(body: str, phrases: list[str]) -> str:
+    return html.unescape(re.sub("<[^>]+>", "", _plain_snippet(body, phrases)))
 
 
 # --- notes that mention a phrase ------------------------------------------------------------
@@ -727,7 +934,7 @@ def mentions(
 ) -> list[tuple[int, str]]:
     """``(note id, plain-text snippet)`` for notes whose body contains one of ``phrases`` as
     words; with ``unlinked_from``, only other notes that do not link to that note. The index
-    answers with the snippet, so no note's text is read or scanned."""
+    answers, so no note's text is scanned."""
     wanted = [p.strip() for p in phrases if len(p.strip()) >= 3]
     skip: set[int] = set()
     linked = ""
@@ -744,13 +951,30 @@ def mentions(
         return []
     if _has_fts(conn):
         for phrase in wanted:
-            table = "search_trigram" if _CJK.search(phrase) else "search_fts"
-            rows = conn.execute(
-                text(
-                    f"SELECT rowid, snippet({table}, {_BODY}, '', '', '{_ELLIPSIS}', 24) "
-                    f"FROM {table} WHERE {table} MATCH :m{linked} LIMIT :n"
-                ),
-                {"m": f"body : {_quote(phrase)}", "n": limit},
+            params = {"m": f"body : {_quote(phrase)}", "n": limit}
+            if _CJK.search(phrase):  # the runs hold CJK only: the snippet comes from the body
+                ids = _run(
+                    conn,
+                    f"SELECT rowid FROM search_cjk WHERE search_cjk MATCH :m{linked} LIMIT :n",
+                    params,
+                ).scalars()
+                new = [nid for nid in ids if nid not in skip and nid not in found]
+                if not new:
+                    continue
+                bodies = _run(
+                    conn,
+                    "SELECT note_id, body FROM search_docs WHERE note_id IN :ids",
+                    {"ids": new},
+                )
+                texts: dict[int, str] = {nid: body for nid, body in bodies}
+                for nid in new:
+                    found[nid] = _plain_text_snippet(texts.get(nid, ""), [phrase])
+                continue
+            rows = _run(
+                conn,
+                f"SELECT rowid, snippet(search_fts, {_BODY}, '', '', '{_ELLIPSIS}', 24) "
+                f"FROM search_fts WHERE search_fts MATCH :m{linked} LIMIT :n",
+                params,
             )
             for nid, snippet in rows:
                 if nid not in skip:
@@ -760,5 +984,5 @@ def mentions(
     rows = conn.execute(select(Note.id, Note.text).where(or_(*likes)).limit(limit + len(skip)))
     for nid, body in rows:
         if nid not in skip:
-            found[nid] = html.unescape(re.sub("<[^>]+>", "", _plain_snippet(body, wanted)))
+            found[nid] = _plain_text_snippet(body, wanted)
     return list(found.items())[:limit]
