@@ -338,7 +338,10 @@ def write(
                 {"key": "indexed_at", "value": now.isoformat()},
             ],
         )
-        sync_search_index(conn, note_ids=[*gone, *(ids[p] for p in notes if p in fresh)])
+        # Every note parsed anew (a new parser, a first index): one rebuild beats updates.
+        every = bool(notes) and all(p in fresh for p in notes)
+        changed = None if every else [*gone, *(ids[p] for p in notes if p in fresh)]
+        sync_search_index(conn, note_ids=changed)
 
 
 def counts(engine: Engine, report: IndexReport) -> None:
