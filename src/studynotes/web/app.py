@@ -28,7 +28,7 @@ from studynotes.ingest.watch import watch_vault
 from studynotes.resources import resource_dir
 from studynotes.web import views
 from studynotes.web.live import Broker
-from studynotes.web.pagecache import CHECK_SECONDS, PageCache
+from studynotes.web.pagecache import CHECK_SECONDS, PageCache, PerIndex
 from studynotes.web.routes import api, pages
 from studynotes.web.urls import UrlBuilder
 
@@ -80,6 +80,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or open_database(settings.database_url())
         app.state.page_cache = PageCache(app.state.engine)
+        app.state.glossary = PerIndex[views.Glossary]()
 
         async def follow_index() -> None:
             """Notice index runs by other processes (``studynotes index`` by hand)."""
@@ -137,14 +138,24 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
             request, "404.html", {"message": message, "similar": similar}, "Not found", 404
         )
 
+    def context(page: Any, title: str, extra: dict[str, Any]) -> dict[str, Any]:
+        found = {"page": page, "title": title, "q": "", "terms_json": "{}", "current_slug": None}
+        found.update(extra)
+        return found
+
     def render(
         request: Request, name: str, page: Any, title: str, status: int = 200, **extra: Any
     ) -> HTMLResponse:
-        context = {"page": page, "title": title, "q": "", "terms_json": "{}", "current_slug": None}
-        context.update(extra)
-        return templates.TemplateResponse(request, name, context, status_code=status)
+        return templates.TemplateResponse(
+            request, name, context(page, title, extra), status_code=status
+        )
+
+    def render_text(name: str, page: Any, title: str, **extra: Any) -> str:
+        """The page as text, for the page cache: no response made only to be taken apart."""
+        return templates.get_template(name).render(context(page, title, extra))
 
     app.state.render = render
+    app.state.render_text = render_text
 
     @app.exception_handler(views.NotFound)
     async def handle_not_found(request: Request, exc: views.NotFound) -> Response:

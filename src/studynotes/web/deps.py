@@ -1,4 +1,4 @@
-"""Request-scoped dependencies: a read session per request."""
+"""Request-scoped dependencies: a read session per request, and the glossary it reads."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from studynotes.web import views
+from studynotes.web.pagecache import PerIndex
+
 
 def get_db(request: Request) -> Iterator[Session]:
     with Session(request.app.state.engine) as session:
@@ -15,3 +18,16 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_db)]
+
+
+def glossary(request: Request, db: Session) -> views.Glossary:
+    """The glossary of the index ``db`` reads, loaded once per index run."""
+    loaded: PerIndex[views.Glossary] = request.app.state.glossary
+    return loaded.get(views.indexed_at(db), lambda: views.load_glossary(db))
+
+
+def get_glossary(request: Request, db: SessionDep) -> views.Glossary:
+    return glossary(request, db)
+
+
+GlossaryDep = Annotated[views.Glossary, Depends(get_glossary)]

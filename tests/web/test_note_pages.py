@@ -1,0 +1,151 @@
+"""Note pages: the link panels, and pages and tooltips that follow every index run."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from studynotes.config import Settings
+from studynotes.db.session import open_database
+from studynotes.ingest.pipeline import index_vault
+from studynotes.web.app import create_app
+from studynotes.web.pagecache import PageCache
+
+NOTES = {
+    "Words.md": "# Words\n\n**Tensor**: a grid of numbers.\n\n**Gradient**: the loss slope.\n",
+    "Reader.md": (
+        "# Reader\n\nA tensor flows through [[Other]], [[Other]] again, [[Other#Part]], "
+        "[[Reader#Aside]] and [[Missing]].\n\n## Aside\n\nMore.\n"
+    ),
+    "Other.md": "# Other\n\nA tensor here too, back to [[Reader]].\n\n## Part\n\nText.\n",
+    "Third.md": "# Third\n\nA tensor, and [[Reader]].\n",
+}
+
+
+class Live:
+    """An app over its own vault, which a test may change and index again."""
+
+    def __init__(self, vault: Path, settings: Settings, engine: Engine, client: TestClient):
+        self.vault, self.settings, self.engine, self.client = vault, settings, engine, client
+
+    def write(self, name: str, text: str) -> None:
+        (self.vault / name).write_text(text, encoding="utf-8")
+
+    def reindex(self) -> None:
+        index_vault(self.settings, self.engine)
+
+    @property
+    def page_cache(self) -> PageCache:
+        cache: PageCache = self.client.app.state.page_cache  # type: ignore[attr-defined]
+        return cache
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Live]:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for name, text in NOTES.items():
+        (vault / name).write_text(text, encoding="utf-8")
+    settings = Settings(vault=vault, db=f"sqlite:///{tmp_path / 'index.sqlite3'}", workers=1)
+    engine = open_database(settings.database_url())
+    index_vault(settings, engine)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        yield Live(vault, settings, engine, client)
+    engine.dispose()
+
+
+def _tooltips(html: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="sn-terms">(.*?)</script>', html, re.S)
+    assert found is not None
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
+def _panel(html: str, start: str, end: str) -> str:
+    found = re.search(re.escape(start) + ".*?" + re.escape(end), html, re.S)
+    assert found is not None, start
+    return found.group(0)
+
+
+def test_outgoing_links_list_each_target_once_with_its_heading(live: Live) -> None:
+    html = live.client.get("/notes/reader").text
+    panel = _panel(html, '<section class="panel" aria-labelledby="outgoing-h">', "</section>")
+    items = [re.sub("<[^>]+>", "", li).strip() for li in re.findall("<li>(.*?)</li>", panel, re.S)]
+    into = "\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}"
+    assert items == ["Other", f"Other {into} Part", f"Reader {into} Aside", "Missing unresolved"]
+    assert 'Outgoing links <span class="count">4</span>' in panel
+    assert 'href="/notes/other#part" data-slug="other" data-anchor="part"' in panel
+    assert "“Missing” does not exist yet (line 3)" in panel
+
+
+def test_local_graph_lists_notes_linked_either_way_once_and_not_itself(live: Live) -> None:
+    html = live.client.get("/notes/reader").text
+    fallback = _panel(html, '<div class="graph-fallback">', "</div>")
+    assert re.findall(r'data-slug="([^"]+)"', fallback) == ["other", "third"]
+    assert 'Local graph <span class="count">2</span>' in html
+
+
+def test_tooltips_carry_only_the_terms_the_page_marks(live: Live) -> None:
+    html = live.client.get("/notes/reader").text
+    assert 'data-term="tensor"' in html
+    tips = _tooltips(html)
+    assert set(tips) == {"tensor"}
+    assert tips["tensor"]["definition_html"] == "a grid of numbers."
+    assert tips["tensor"]["source"].startswith("/notes/words")
+
+
+def test_first_view_after_an_index_run_has_the_new_definitions(live: Live) -> None:
+    """The index changed, and the server has not yet noticed (it looks once a second): a page
+    rendered now must still not mix the new note with the old glossary."""
+    assert _tooltips(live.client.get("/notes/reader").text)["tensor"]["definition_html"] == (
+        "a grid of numbers."
+    )
+    live.write("Words.md", "# Words\n\n**Tensor**: an array with axes.\n\n**Slope**: rise.\n")
+    live.write("Third.md", "# Third\n\nA tensor has a slope, and [[Reader]].\n")
+    live.reindex()
+    tips = _tooltips(live.client.get("/notes/third").text)
+    assert set(tips) == {"tensor", "slope"}
+    assert tips["tensor"]["definition_html"] == "an array with axes."
+    assert "gradient" not in live.client.get("/api/terms").text
+
+
+def test_a_page_seen_before_an_index_run_is_rendered_again_after_it(live: Live) -> None:
+    first = live.client.get("/notes/reader")
+    assert "flows through" in first.text
+    live.write("Reader.md", NOTES["Reader.md"].replace("flows through", "passes through"))
+    live.write("Words.md", "# Words\n\n**Tensor**: an array with axes.\n")
+    live.reindex()
+    live.page_cache.check()  # what the server does each second
+    again = live.client.get("/notes/reader", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 200
+    assert "passes through" in again.text
+    assert _tooltips(again.text)["tensor"]["definition_html"] == "an array with axes."
+
+
+def test_a_page_rendered_from_an_older_index_is_not_kept(live: Live) -> None:
+    """A page rendered while an index run committed may show the old index: once the cache
+    has been emptied for that run, such a page is served but not kept."""
+    cache = PageCache(live.engine)
+    before = cache.generation
+    cache.clear()  # an index run finished while the page was being rendered
+    served = cache.fill("reader", b"<p>old</p>", generation=before)
+    assert served.body == b"<p>old</p>"
+    assert cache.get("reader") is None
+    kept = cache.fill("reader", b"<p>new</p>", generation=cache.generation)
+    assert cache.get("reader") is kept
+
+
+def test_a_page_first_sent_plain_comes_compressed_when_asked(live: Live) -> None:
+    plain = live.client.get("/notes/other", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    zipped = live.client.get("/notes/other", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.headers["etag"] == plain.headers["etag"]
+    assert zipped.text == plain.text
