@@ -942,16 +942,19 @@ def mentions(
         skip = {unlinked_from, *conn.execute(
             select(Link.source_id).where(Link.target_id == unlinked_from)
         ).scalars()}  # fmt: skip
+        # A bound parameter, not the id in the text: one statement for every note, which
+        # SQLAlchemy and SQLite prepare once instead of once per note page.
         linked = (
-            f" AND rowid != {int(unlinked_from)} AND rowid NOT IN "
-            f"(SELECT source_id FROM links WHERE target_id = {int(unlinked_from)})"
+            " AND rowid != :me AND rowid NOT IN (SELECT source_id FROM links WHERE target_id = :me)"
         )
     found: dict[int, str] = {}
     if not wanted:
         return []
     if _has_fts(conn):
         for phrase in wanted:
-            params = {"m": f"body : {_quote(phrase)}", "n": limit}
+            params: dict[str, Any] = {"m": f"body : {_quote(phrase)}", "n": limit}
+            if unlinked_from is not None:
+                params["me"] = unlinked_from
             if _CJK.search(phrase):  # the runs hold CJK only: the snippet comes from the body
                 ids = _run(
                     conn,
