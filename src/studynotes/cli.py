@@ -84,7 +84,8 @@ def main() -> None:
 @main.command()
 @_VAULT
 @_DB
-def index(vault: Path | None, db: str | None) -> None:
+@click.option("--timings", is_flag=True, help="Also say where the time went, step by step.")
+def index(vault: Path | None, db: str | None, timings: bool) -> None:
     """Build or update the index of VAULT (default: ./notes)."""
     settings = _settings(vault=vault, db=db)
     engine = _open(settings)
@@ -92,6 +93,8 @@ def index(vault: Path | None, db: str | None) -> None:
     for path, warning in report.warnings:
         click.echo(f"warning: {path}: {warning}", err=True)
     click.echo(report.summary())
+    if timings:
+        click.echo(f"timings: {report.timings()}")
 
 
 @main.command()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,19 @@ def test_index_prints_a_one_line_summary(vault_copy: Path, tmp_path: Path) -> No
     summary = result.stdout.strip().splitlines()[-1]
     assert "notes" in summary and "links" in summary and "unresolved" in summary
     assert "terms" in summary and "tags" in summary and " s" in summary
+
+
+def test_index_timings_say_where_the_time_went(vault_copy: Path, tmp_path: Path) -> None:
+    args = ["index", str(vault_copy), "--db", _db(tmp_path), "--timings"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    timings = result.stdout.strip().splitlines()[-1]
+    steps = dict(part.rsplit(" ", 2)[:2] for part in timings.removeprefix("timings: ").split(", "))
+    assert {"discover", "parse", "resolve", "render and store"} <= set(steps)
+    summary_seconds = float(re.search(r"in ([0-9.]+) s", result.stdout)[1])  # type: ignore[index]
+    assert sum(map(float, steps.values())) <= summary_seconds + 0.05
+    plain = CliRunner().invoke(main, ["index", str(vault_copy), "--db", _db(tmp_path)])
+    assert "timings" not in plain.stdout
 
 
 def test_second_index_run_parses_nothing(vault_copy: Path, tmp_path: Path) -> None:

@@ -62,8 +62,18 @@ class IndexReport:
     unchanged: bool = False
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds spent in each step
     changed: list[str] = field(default_factory=list)  # slugs of notes parsed anew
     deleted: list[str] = field(default_factory=list)  # slugs of notes that went away
+
+    def lap(self, phase: str, since: float) -> float:
+        """Add the time from ``since`` to now to ``phase``; returns now."""
+        now = time.perf_counter()
+        self.phases[phase] = self.phases.get(phase, 0.0) + now - since
+        return now
+
+    def timings(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.phases.items())
 
     def summary(self) -> str:
         state = "unchanged, " if self.unchanged else f"{self.parsed} parsed, "
@@ -372,6 +382,7 @@ def _index_vault(
     inventory = discover(root, max_bytes=settings.max_file_bytes)
     report = IndexReport(skipped=list(inventory.skipped))
     existing, atts, version = _load_existing(engine)
+    report.lap("discover", started)
     if _unchanged(existing, inventory.notes, atts, inventory.attachments, version):
         store.counts(engine, report)
         report.unchanged = True
@@ -417,6 +428,7 @@ def _index_jobs(
     where: dict[VaultPath, Locator] = {}
     hashes: dict[VaultPath, str] = {}
     skipped_paths: set[str] = set()
+    clock = time.perf_counter()
     for outcome in run.parse(jobs, progress):
         if outcome.skip:
             report.skipped.append((outcome.path, outcome.skip))
@@ -428,6 +440,7 @@ def _index_jobs(
             if outcome.where is not None:
                 where[outcome.path] = outcome.where
     report.parsed = len(fresh)
+    clock = report.lap("parse", clock)
 
     live = [f for f in inventory.notes if f.path not in skipped_paths]
     # A full run parses every note; a partial one reads the other notes' facts back from the
@@ -491,6 +504,7 @@ def _index_jobs(
         definition = finalize(vault, VaultPath(term.note_path), term.definition_html)
         term.definition_html = strip_line_marks(definition)
     paths = [p for p in notes if affected is None or p in affected]
+    clock = report.lap("resolve", clock)
 
     store.write(
         engine,
@@ -508,11 +522,13 @@ def _index_jobs(
         affected=affected,
     )
     renderer.close()
+    clock = report.lap("render and store", clock)
     if state is not None:
         state.remember(notes, resolved, names, marks_key, matcher)
     report.changed = sorted(slugs[p] for p in fresh)
     report.deleted = sorted(old.slug for path, old in existing.items() if path not in notes)
     store.counts(engine, report)
+    report.lap("count", clock)
     report.seconds = time.perf_counter() - started
     return report
 
