@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,10 +132,8 @@ def _all_html(engine: Engine) -> dict[str, str]:
         return dict(conn.execute(select(Note.path, Note.html)).tuples().all())
 
 
-def test_process_pool_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+def test_process_pool_gives_the_same_index(tmp_path: Path) -> None:
+    scratch = tmp_path  # where the databases are: a run's scratch folder goes beside them
     vault = tmp_path / "many"
     _many_notes(vault)
     serial = open_database(f"sqlite:///{tmp_path / 's.sqlite3'}")
@@ -146,7 +145,7 @@ def test_process_pool_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.M
     assert pages == _all_html(serial)
     assert 'class="transclusion"' in pages["N5.md"]  # N7's section, read back from scratch
     assert 'data-term="perplexity"' in pages["N5.md"]
-    assert not list(scratch.glob("studynotes-*"))  # the run's scratch files are gone
+    assert not list(scratch.glob(".studynotes-index-*"))  # the run's scratch files are gone
 
     # A new term changes every note's HTML: all are rendered again, in the pool, from the
     # parses the index stored (none of these notes is parsed again).
@@ -159,7 +158,23 @@ def test_process_pool_gives_the_same_index(tmp_path: Path, monkeypatch: pytest.M
     pages = _all_html(pooled)
     assert pages == _all_html(serial)
     assert 'data-term="entropy"' in pages["N5.md"] and 'class="transclusion"' in pages["N5.md"]
-    assert not list(scratch.glob("studynotes-*"))
+    assert not list(scratch.glob(".studynotes-index-*"))
+
+
+def test_a_killed_runs_scratch_folder_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    vault = tmp_path / "many"
+    _many_notes(vault)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    orphan = tmp_path / f".studynotes-index-{gone.stdout.strip()}-x1"
+    orphan.mkdir()
+    (orphan / "parse-1.bin").write_bytes(b"left by a run that was killed")
+    mine = tmp_path / f".studynotes-index-{os.getpid()}-x2"  # a live process's: kept
+    mine.mkdir()
+    engine = open_database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    index_vault(Settings(vault=vault, workers=2), engine)
+    assert not orphan.exists()
+    assert mine.exists()
 
 
 def test_term_without_block_id_points_at_the_heading_above(

@@ -111,7 +111,13 @@ class _Run:
     @property
     def scratch(self) -> Scratch:
         if self._scratch is None:
-            self._scratch = Scratch.create()
+            url = self.engine.url
+            db = url.database if url.get_backend_name() == "sqlite" else None
+            if _in_memory(self.engine) or not db:
+                near = None
+            else:  # the database's own folder (see index_lock for file: URLs)
+                near = Path(db.removeprefix("file:").split("?")[0]).expanduser().parent
+            self._scratch = Scratch.create(near)
         return self._scratch
 
     def pool(self) -> ProcessPoolExecutor:

@@ -6,7 +6,10 @@ the HTML and the rest of a parse go to scratch files and only the facts stay in 
 a 20,000-note vault indexes in the memory of its facts, not of its pages.
 
 Each process appends to a file of its own; any process reads any file by position. The
-folder lives for one index run and is removed with everything in it.
+folder lives for one index run and is removed with everything in it; a run that was killed
+cannot remove its own, so the next run removes any whose process is gone. It sits next to
+the database when that is a file (the cache folder, on disk: a large vault's scratch is
+hundreds of megabytes, too much for a /tmp in memory).
 """
 
 from __future__ import annotations
@@ -20,6 +23,25 @@ from pathlib import Path
 from typing import BinaryIO
 
 from studynotes.ingest.parse import ParsedNote
+
+_PREFIX = ".studynotes-index-"
+
+
+def _remove_orphans(base: Path) -> None:
+    for folder in base.glob(f"{_PREFIX}*"):
+        pid = folder.name.removeprefix(_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 @dataclass(slots=True, frozen=True)
@@ -40,8 +62,12 @@ class Scratch:
         self._readers: dict[str, int] = {}
 
     @classmethod
-    def create(cls) -> Scratch:
-        return cls(tempfile.mkdtemp(prefix="studynotes-index-"))
+    def create(cls, near: Path | None = None) -> Scratch:
+        """A new folder in ``near`` (the system's temporary folder if None), after removing
+        the folders of earlier runs whose process has died."""
+        base = Path(near) if near is not None else Path(tempfile.gettempdir())
+        _remove_orphans(base)
+        return cls(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=base))
 
     def put(self, note: ParsedNote) -> Locator:
         """Append ``note`` to this process's file (flushed: other processes read it next)."""
