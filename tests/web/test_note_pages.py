@@ -149,3 +149,66 @@ def test_a_page_first_sent_plain_comes_compressed_when_asked(live: Live) -> None
     assert zipped.headers["content-encoding"] == "gzip"
     assert zipped.headers["etag"] == plain.headers["etag"]
     assert zipped.text == plain.text
+
+
+def _properties(html: str) -> dict[str, str]:
+    table = _panel(html, '<details class="properties">', "</details>")
+    rows = re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', table, re.S)
+    return {key: value.strip() for key, value in rows}
+
+
+def test_properties_show_each_kind_of_value(live: Live) -> None:
+    live.write(
+        "Props.md",
+        "---\nnothing: null\ndone: true\nnone_yet: []\nwords: [one, '<b>two</b>']\n"
+        "grid: [[1, 2], [3]]\nmixed: [a, {b: 1}]\nmeta: {x: '<i>'}\nsize: 3.5\n"
+        "text: 'a & b'\n---\n# Props\n",
+    )
+    live.reindex()
+    shown = _properties(live.client.get("/notes/props").text)
+    assert shown == {
+        "nothing": '<span class="muted">—</span>',
+        "done": "true",
+        "none_yet": '<span class="muted">—</span>',
+        "words": '<ul class="prop-list"><li>one</li><li>&lt;b&gt;two&lt;/b&gt;</li></ul>',
+        "grid": "<code>[[1, 2], [3]]</code>",
+        "mixed": '<code>["a", {"b": 1}]</code>',
+        "meta": '<code>{"x": "\\u003ci\\u003e"}</code>',
+        "size": "3.5",
+        "text": "a &amp; b",
+    }
+
+
+def test_contents_leave_out_the_heading_that_repeats_the_title(live: Live) -> None:
+    live.write("Deep & Dark.md", "# Deep & Dark\n\n### Low\n\n#### Lower\n\n### Low again\n")
+    live.write("Plain.md", "Text first.\n\n## One\n\n## Two\n")
+    live.write("Single.md", "# Single\n\n## Only\n")
+    live.reindex()
+    deep = live.client.get("/notes/deep-dark").text
+    assert 'class="note-body has-title-h1"' in deep
+    toc = _panel(deep, '<nav class="note-toc"', "</nav>")
+    assert re.findall(r'<li class="toc-l(\d)"><a href="#[^"]+">([^<]+)</a>', toc) == [
+        ("1", "Low"),
+        ("2", "Lower"),
+        ("1", "Low again"),
+    ]
+    plain = live.client.get("/notes/plain").text
+    assert "has-title-h1" not in plain
+    assert re.findall(r'class="toc-l(\d)"', plain) == ["1", "1"]
+    assert 'class="note-toc"' not in live.client.get("/notes/single").text  # one entry: none
+
+
+def test_terms_a_note_defines_follow_an_index_run(live: Live) -> None:
+    def defined() -> list[str]:
+        return [t["term"] for t in live.client.get("/api/notes/words").json()["terms_defined"]]
+
+    assert defined() == ["Gradient", "Tensor"]
+    live.write("Words.md", "# Words\n\n**Tensor**: an array with axes.\n\n**Slope**: rise.\n")
+    live.reindex()
+    assert defined() == ["Slope", "Tensor"]
+    html = live.client.get("/notes/words").text
+    panel = _panel(html, '<section class="panel" aria-labelledby="defined-h">', "</section>")
+    assert re.findall(r'<a href="(/glossary/[^"]+)">', panel) == [
+        "/glossary/slope",
+        "/glossary/tensor",
+    ]

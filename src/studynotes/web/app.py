@@ -123,6 +123,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     app.state.broker = Broker()
     static_dir = resource_dir("static")
     templates = Jinja2Templates(directory=str(resource_dir("templates")))
+    # Templates come with the install, and rendered pages are kept until the next index run
+    # anyway: no looking for changed template files (three stats per page) on every render.
+    templates.env.auto_reload = False
     templates.env.globals["url"] = UrlBuilder(static_dir)
     app.state.templates = templates
 

@@ -10,6 +10,10 @@ from urllib.parse import quote
 from studynotes import urls
 
 
+def folder_url(path: str) -> str:
+    return "/folders/" + quote(path, safe="/")
+
+
 @dataclass(slots=True)
 class UrlBuilder:
     static_dir: Path
@@ -28,7 +32,7 @@ class UrlBuilder:
         return urls.file_url(path)
 
     def folder(self, path: str) -> str:
-        return "/folders/" + quote(path, safe="/")
+        return folder_url(path)
 
     def static(self, name: str) -> str:
         version = self._versions.get(name)

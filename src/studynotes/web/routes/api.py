@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from studynotes.web import schemas as s
 from studynotes.web import views
-from studynotes.web.deps import SessionDep
+from studynotes.web.deps import GlossaryDep, SessionDep
 from studynotes.web.search import run_search
 
 # 422 is ours too: the app answers invalid input with {"detail": "..."} (see web/app.py).
@@ -25,8 +25,8 @@ def list_notes(db: SessionDep) -> list[s.NoteSummary]:
 
 
 @router.get("/notes/{slug:path}", response_model=s.NoteDetail)
-def get_note(slug: str, db: SessionDep) -> s.NoteDetail:
-    return views.note_detail(db, slug)
+def get_note(slug: str, db: SessionDep, glossary: GlossaryDep) -> s.NoteDetail:
+    return views.note_detail(db, slug, glossary)
 
 
 @router.get("/terms", response_model=list[s.TermSummary])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import stat
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,13 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from studynotes.urls import term_url
+from studynotes.urls import file_url, note_url, term_url
 from studynotes.web import deps, views
 from studynotes.web import schemas as s
 from studynotes.web.deps import GlossaryDep, SessionDep
 from studynotes.web.pagecache import CachedPage, PageCache
 from studynotes.web.search import run_search
+from studynotes.web.urls import folder_url
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,24 +44,6 @@ def _render(request: Request, name: str, page: Any, title: str, **extra: Any) ->
     return response
 
 
-def terms_json(glossary: views.Glossary, html: str) -> str:
-    """Definitions of the terms marked in ``html``, for tooltips without a round trip."""
-    data = {
-        t.slug: {
-            "term": t.term,
-            "definition_html": t.definition_html,
-            "url": term_url(t.slug),
-            "note_title": t.note_title,
-            "source": f"/notes/{t.note_slug}" + (f"#{t.anchor}" if t.anchor else ""),
-        }
-        for t in glossary.used_in(html)
-    }
-    # Inside <script type="application/json">: no `<` at all, so neither `</script>` nor
-    # `<!--` can end or derail the element (a term may be named anything).
-    text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 @router.get("/", response_class=HTMLResponse)
 def home_page(request: Request, db: SessionDep) -> HTMLResponse:
     return _render(request, "index.html", views.home(db), "Home")
@@ -75,11 +59,59 @@ def _link_name(link: s.LinkOut) -> str:
     return name[:-3] if name.lower().endswith(".md") else name
 
 
-def _note_links(note: s.NoteDetail) -> dict[str, Any]:
-    """For note.html: ``outgoing``, each link target once with its label, and
-    ``neighbours``, the notes linked either way. Worked out here: in the template, the same
-    loops (a macro call and a list copy per link) took a third of its time."""
-    outgoing: list[tuple[s.LinkOut, str]] = []
+@lru_cache(maxsize=16_384)
+def _href(slug: str) -> str:
+    """A note's URL, kept: a page links ~50 notes, most of them linked from other pages too,
+    and quoting each slug again was half the work of ``_note_context``."""
+    return note_url(slug)
+
+
+def _has_title_h1(note: s.NoteDetail) -> bool:
+    """Whether the note HTML opens with an h1 that shows the title (the page header does)."""
+    first = note.html.lstrip()
+    if not first.startswith("<h1"):
+        return False
+    shown = first.split("</h1>", 1)[0].split(">", 1)[-1].strip()
+    title = note.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return shown == title.replace('"', "&quot;")
+
+
+def _property(value: Any) -> tuple[str, Any]:
+    """How note.html shows a frontmatter value: ``"none"`` (a dash), ``"json"`` (nested
+    data, as JSON), ``"list"`` (a list of plain values) or ``"text"``; with what to show."""
+    if value is None:
+        return "none", None
+    if isinstance(value, bool):
+        return "text", "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "json", value
+    if isinstance(value, str):
+        return "text", value
+    if isinstance(value, Iterable):
+        items = list(value)
+        if any(
+            isinstance(i, Mapping) or (isinstance(i, Iterable) and not isinstance(i, str))
+            for i in items
+        ):
+            return "json", value
+        return ("list", items) if items else ("none", None)
+    return "text", value
+
+
+def _note_context(note: s.NoteDetail) -> dict[str, Any]:
+    """What note.html shows beyond the model, worked out here: in the template, the same
+    loops (a macro call and a list copy per link) took a third of its time, and each call
+    of ``url`` or of a method costs Jinja ~3 µs more than the work itself.
+
+    ``dup_title``: see ``_has_title_h1``; ``toc``: ``(heading, depth)``, empty unless there
+    are two or more; ``crumbs``, ``backlinks``, ``mentions`` and ``terms``: each item of the
+    model's list with its URL, ``(item, href)``; ``outgoing``: each link target once,
+    ``(link, label, href, anchor)`` (``href`` None when it goes nowhere); ``neighbours``:
+    the notes linked either way, ``(slug, label, href)``."""
+    dup_title = _has_title_h1(note)
+    toc = note.headings[1:] if dup_title else note.headings
+    top = min((h.level for h in toc), default=1)
+    outgoing: list[tuple[s.LinkOut, str, str | None, str | None]] = []
     seen: set[str] = set()
     for link in note.links_out:
         target = link.resolved_slug or link.file or link.target
@@ -91,7 +123,12 @@ def _note_links(note: s.NoteDetail) -> dict[str, Any]:
                 label += f" {_INTO} {link.heading}"
             if link.block:
                 label += f" {_INTO} ^{link.block}"
-            outgoing.append((link, label))
+            anchor = link.anchor or (f"^{link.block}" if link.block else None)
+            if link.resolved_slug:
+                href = note_url(link.resolved_slug, anchor) if anchor else _href(link.resolved_slug)
+                outgoing.append((link, label, href, anchor))
+            else:
+                outgoing.append((link, label, file_url(link.file) if link.file else None, None))
     neighbours: dict[str, str] = {}
     for b in note.backlinks:
         if b.slug != note.slug:
@@ -99,7 +136,17 @@ def _note_links(note: s.NoteDetail) -> dict[str, Any]:
     for link in note.links_out:
         if link.resolved_slug and link.resolved_slug != note.slug:
             neighbours.setdefault(link.resolved_slug, _link_name(link))
-    return {"outgoing": outgoing, "neighbours": list(neighbours.items())}
+    return {
+        "dup_title": dup_title,
+        "properties": [(key, *_property(value)) for key, value in note.frontmatter.items()],
+        "toc": [(h, h.level - top + 1) for h in toc] if len(toc) > 1 else [],
+        "crumbs": [(c, folder_url(c.folder)) for c in note.breadcrumbs],
+        "backlinks": [(b, _href(b.slug)) for b in note.backlinks],
+        "mentions": [(m, _href(m.slug)) for m in note.unlinked_mentions],
+        "outgoing": outgoing,
+        "terms": [(t, term_url(t.slug)) for t in note.terms_defined],
+        "neighbours": [(slug, label, _href(slug)) for slug, label in neighbours.items()],
+    }
 
 
 def _accepts_gzip(request: Request) -> bool:
@@ -136,14 +183,14 @@ def _note_page(request: Request, slug: str, page: CachedPage | None, gzip: bool)
         generation = cache.generation
         with Session(request.app.state.engine) as db:
             glossary = deps.glossary(request, db)
-            note = views.note_detail(db, slug)
+            note = views.note_detail(db, slug, glossary)
         html: str = request.app.state.render_text(
             "note.html",
             note,
             note.title,
-            terms_json=terms_json(glossary, note.html),
+            terms_json=glossary.tooltips(note.html),
             current_slug=note.slug,
-            **_note_links(note),
+            **_note_context(note),
         )
         page = cache.fill(slug, html.encode(), generation=generation)
     return cache.compress(slug, page) if gzip else page
@@ -164,7 +211,7 @@ def glossary_page(request: Request, db: SessionDep) -> HTMLResponse:
 def term_page(request: Request, slug: str, db: SessionDep, glossary: GlossaryDep) -> HTMLResponse:
     term = views.term_detail(db, slug)
     return _render(
-        request, "term.html", term, term.term, terms_json=terms_json(glossary, term.definition_html)
+        request, "term.html", term, term.term, terms_json=glossary.tooltips(term.definition_html)
     )
 
 
