@@ -67,9 +67,7 @@ def upgrade() -> None:
             rows.append({"id": note_id, **dict(zip(_COLUMNS, runs, strict=True))})
     if rows:
         names = ", ".join(f":{c}" for c in _COLUMNS)
-        bind.execute(
-            sa.text(f"INSERT INTO search_cjk(rowid, {_COLS}) VALUES (:id, {names})"), rows
-        )
+        bind.execute(sa.text(f"INSERT INTO search_cjk(rowid, {_COLS}) VALUES (:id, {names})"), rows)
 
 
 def downgrade() -> None:
