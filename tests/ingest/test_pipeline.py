@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 from studynotes.config import Settings
 from studynotes.db.models import Link, Note, Tag, Term
 from studynotes.db.session import open_database
+from studynotes.ingest import pipeline
 from studynotes.ingest.pipeline import IndexState, index_vault
 
 
@@ -205,6 +206,12 @@ def _all_links(engine: Engine) -> set[tuple[str, int, str, bool, str | None]]:
         return {tuple(r) for r in rows}  # type: ignore[misc]
 
 
+def _all_terms(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(Term.slug, Term.name, Term.definition_html, Term.anchor))
+        return {r.slug: f"{r.name}|{r.anchor}|{r.definition_html}" for r in rows}
+
+
 @pytest.mark.parametrize("remembered", [False, True], ids=["from-tables", "from-memory"])
 def test_partial_reindex_gives_what_a_full_index_gives(
     vault_copy: Path, tmp_path: Path, remembered: bool
@@ -222,10 +229,12 @@ def test_partial_reindex_gives_what_a_full_index_gives(
     run()
 
     edits = [
+        ("Reader.md", "Uses perplexity and [[Later Note]]. Nothing glossary-like.\n"),
         ("LoRA.md", "# LoRA\n\nNow trains adapters only.\n"),  # embedded elsewhere
         ("Transformers.md", "# Transformers\n\n## Attention heads\n\nRenamed heading.\n"),
-        ("Terms.md", "**Perplexity** is a measure of how surprised a model is by text.\n"),
+        ("Terms.md", "**Perplexity**: how surprised a model is; see [[Later Note#Later]].\n"),
         ("Later Note.md", "# Later\n"),  # resolves a link in an unchanged note
+        ("Reader.md", "Uses perplexity and [[Later Note]] again.\n"),  # glossary as it was
     ]
     for name, text in edits:
         (vault_copy / name).write_text(text)
@@ -238,7 +247,40 @@ def test_partial_reindex_gives_what_a_full_index_gives(
     _index(vault_copy, full)
     assert _all_html(engine) == _all_html(full)
     assert _all_links(engine) == _all_links(full)
+    assert _all_terms(engine) == _all_terms(full)
+    assert 'href="/notes/later-note#later"' in _all_terms(engine)["perplexity"]
     html = _all_html(engine)
     assert "Now trains adapters only." in html["Embedder.md"]
     assert 'data-term="perplexity"' in html["Reader.md"]
     assert 'href="/notes/later-note"' in html["Reader.md"]
+
+
+def test_an_edit_that_touches_no_term_reuses_the_collected_glossary(
+    vault_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = open_database(f"sqlite:///{tmp_path / 'index.sqlite3'}")
+    state = IndexState()
+    settings = Settings(vault=vault_copy, workers=1)
+    (vault_copy / "Terms.md").write_text("**Perplexity**: how surprised a model is by [[LoRA]].\n")
+    index_vault(settings, engine, state=state)
+    terms_before = _all_terms(engine)
+    assert 'href="/notes/lora"' in terms_before["perplexity"]
+    collected: list[int] = []
+    real = pipeline.vault_terms
+    monkeypatch.setattr(
+        pipeline, "vault_terms", lambda *a, **k: collected.append(1) or real(*a, **k)
+    )
+
+    note = vault_copy / "LoRA.md"
+    note.write_text(note.read_text() + "\nOne more plain sentence.\n")
+    _touch_later(note)
+    index_vault(settings, engine, state=state)
+    assert collected == []  # nothing a term is made from changed
+    assert _all_terms(engine) == terms_before
+
+    terms = vault_copy / "Terms.md"
+    terms.write_text(terms.read_text() + "\n**Dropout**: randomly zeroing activations.\n")
+    _touch_later(terms)
+    index_vault(settings, engine, state=state)
+    assert collected == [1]
+    assert "dropout" in _all_terms(engine)

@@ -40,18 +40,20 @@ def check_vault(root: Path) -> Path:
 
 
 def _walk(root: Path, inv: Inventory) -> Iterator[tuple[str, os.stat_result]]:
-    stack = [root]
+    """Every regular file under ``root`` with its vault-relative path. Plain strings, not
+    ``Path`` objects: the server's watcher walks the whole vault after each edit."""
+    stack: list[tuple[str, str]] = [(str(root), "")]  # folder on disk, its vault path + "/"
     while stack:
-        folder = stack.pop()
+        folder, prefix = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            inv.skipped.append((_rel(root, Path(folder)), f"cannot read folder: {exc.strerror}"))
+            inv.skipped.append((prefix.rstrip("/") or ".", f"cannot read folder: {exc.strerror}"))
             continue
         for entry in entries:
-            rel = _rel(root, Path(entry.path))
             if entry.name.startswith("."):
                 continue  # .obsidian, .git, .trash and other hidden things
+            rel = prefix + entry.name
             try:
                 if entry.is_symlink():
                     real = Path(entry.path).resolve()
@@ -67,16 +69,12 @@ def _walk(root: Path, inv: Inventory) -> Iterator[tuple[str, os.stat_result]]:
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if not entry.is_symlink():
-                    stack.append(Path(entry.path))
+                    stack.append((entry.path, rel + "/"))
                 continue
             if stat.S_ISREG(st.st_mode):
                 yield rel, st
             else:  # a FIFO would block the reader forever; sockets and devices mean nothing
                 inv.skipped.append((rel, "not a regular file"))
-
-
-def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
 
 
 def discover(root: Path, *, max_bytes: int) -> Inventory:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from studynotes.config import Settings
 from studynotes.db.models import Attachment, Meta, Note, Term, TermAlias
 from studynotes.db.session import index_lock
+from studynotes.glossary.collect import GlossaryTerm
 from studynotes.glossary.marks import MarkTerm, TermMatcher, strip_line_marks
 from studynotes.ingest import store
 from studynotes.ingest.discover import FileInfo, Inventory, check_vault, discover
@@ -25,7 +26,7 @@ from studynotes.ingest.scratch import Locator
 from studynotes.ingest.store import Existing
 from studynotes.ingest.work import ParseJob, RenderContext, Renderer, facts_only
 from studynotes.markdown import PARSER_VERSION
-from studynotes.paths import VaultPath
+from studynotes.paths import Resolver, VaultPath
 from studynotes.render import finalize
 
 __all__ = ["IndexReport", "IndexState", "Progress", "index_vault", "warm_state"]
@@ -151,13 +152,15 @@ def _affected(
 class IndexState:
     """What a long-running process (the server's watcher) keeps between index runs, so a
     one-note change costs about one note: every note's facts without its HTML, where each
-    link landed, and the compiled glossary."""
+    link landed, the glossary's terms as collected, and the compiled glossary."""
 
     notes: dict[VaultPath, ParsedNote] = field(default_factory=dict)
     resolved: dict[VaultPath, list[ResolvedLink]] = field(default_factory=dict)
     names: frozenset[object] = frozenset()
     marks: frozenset[object] = frozenset()
     matcher: TermMatcher | None = None
+    terms: list[GlossaryTerm] | None = None  # as collected, before links were filled in
+    resolver: Resolver | None = None  # built from ``names``
 
     def remember(
         self,
@@ -166,9 +169,42 @@ class IndexState:
         names: frozenset[object],
         marks: frozenset[object],
         matcher: TermMatcher,
+        terms: list[GlossaryTerm],
+        resolver: Resolver,
     ) -> None:
         self.notes = {p: facts_only(n) for p, n in notes.items()}
         self.resolved, self.names, self.marks, self.matcher = resolved, names, marks, matcher
+        self.terms, self.resolver = terms, resolver
+
+    def same_glossary(
+        self, notes: dict[VaultPath, ParsedNote], fresh: dict[VaultPath, ParsedNote]
+    ) -> bool:
+        """Whether collecting the glossary again would give ``terms``: the same notes, and
+        none parsed anew differs in anything a term is made from."""
+        if (
+            not self.terms
+            or len(notes) != len(self.notes)
+            or any(p not in self.notes for p in notes)
+        ):
+            return False
+        return all(
+            path in self.notes and _glossary_facts(self.notes[path]) == _glossary_facts(note)
+            for path, note in fresh.items()
+        )
+
+
+def _glossary_facts(note: ParsedNote) -> tuple[object, ...]:
+    """What the glossary reads from a note (see ``ingest.glossary``)."""
+    first = note.first_paragraph
+    return (
+        note.title,
+        tuple(note.aliases),
+        note.glossary_flag,
+        tuple(t.name for t in note.tags),
+        (first.text, first.html) if first else None,
+        tuple(astuple(t) for t in note.terms),
+        tuple((h.line, h.anchor) for h in note.headings),
+    )
 
 
 def _names(notes: dict[VaultPath, ParsedNote], attachments: list[VaultPath]) -> frozenset[object]:
@@ -186,13 +222,12 @@ def _marks_key(marks: list[MarkTerm]) -> frozenset[object]:
 
 def _resolve_changed(
     notes: dict[VaultPath, ParsedNote],
-    attachments: list[VaultPath],
+    resolver: Resolver,
     fresh: dict[VaultPath, ParsedNote],
     before: dict[VaultPath, list[ResolvedLink]],
 ) -> dict[VaultPath, list[ResolvedLink]]:
-    """With the same names as last time, re-resolve only re-parsed notes' links and links
-    that land in a re-parsed note."""
-    resolver = build_resolver(notes, attachments)
+    """With the same names as last time (so last time's ``resolver``), re-resolve only
+    re-parsed notes' links and links that land in a re-parsed note."""
     out: dict[VaultPath, list[ResolvedLink]] = {}
     for path, note in notes.items():
         old = before.get(path)
@@ -321,11 +356,25 @@ def _index_jobs(
 
     attachments = [a.path for a in inventory.attachments]
     names = _names(notes, attachments)
-    if remembered and state is not None and names == state.names:
-        resolved = _resolve_changed(notes, attachments, fresh, state.resolved)
+    if remembered and state is not None and names == state.names and state.resolver:
+        resolver = state.resolver
+        resolved = _resolve_changed(notes, resolver, fresh, state.resolved)
     else:
-        resolved = resolve_all(notes, attachments)
-    terms = vault_terms(notes, folders=settings.glossary_folders, tags=settings.glossary_tags)
+        resolver = build_resolver(notes, attachments)
+        resolved = resolve_all(notes, attachments, resolver)
+    # Finalising fills in each definition's links, so the run works on copies and the state
+    # keeps the terms as collected, to be finalised afresh next time.
+    if (
+        remembered
+        and state is not None
+        and state.terms is not None
+        and state.same_glossary(notes, fresh)
+    ):
+        collected = state.terms
+        terms = [replace(t, aliases=list(t.aliases)) for t in collected]
+    else:
+        terms = vault_terms(notes, folders=settings.glossary_folders, tags=settings.glossary_tags)
+        collected = [replace(t, aliases=list(t.aliases)) for t in terms]
     slugs = store.assign_slugs(existing, list(notes))
     marks = [
         MarkTerm(t.slug, [t.name, *t.aliases], t.note_path, t.line) for t in terms if not t.empty
@@ -375,7 +424,7 @@ def _index_jobs(
     renderer.close()
     clock = report.lap("render and store", clock)
     if state is not None:
-        state.remember(notes, resolved, names, marks_key, matcher)
+        state.remember(notes, resolved, names, marks_key, matcher, collected, resolver)
     report.changed = sorted(slugs[p] for p in fresh)
     report.deleted = sorted(old.slug for path, old in existing.items() if path not in notes)
     store.counts(engine, report)
@@ -396,10 +445,13 @@ def warm_state(settings: Settings, engine: Engine, state: IndexState) -> None:
     marks = [
         MarkTerm(t.slug, [t.name, *t.aliases], t.note_path, t.line) for t in terms if not t.empty
     ]
+    resolver = build_resolver(notes, attachments)
     state.remember(
         notes,
-        resolve_all(notes, attachments),
+        resolve_all(notes, attachments, resolver),
         _names(notes, attachments),
         _marks_key(marks),
         TermMatcher.build(marks),
+        [replace(t, aliases=list(t.aliases)) for t in terms],
+        resolver,
     )

@@ -77,9 +77,12 @@ def build_resolver(notes: dict[VaultPath, ParsedNote], attachments: list[VaultPa
 
 
 def resolve_all(
-    notes: dict[VaultPath, ParsedNote], attachments: list[VaultPath]
+    notes: dict[VaultPath, ParsedNote],
+    attachments: list[VaultPath],
+    resolver: Resolver | None = None,
 ) -> dict[VaultPath, list[ResolvedLink]]:
-    resolver = build_resolver(notes, attachments)
+    """Every note's links; ``resolver``, if given, must be built from these notes' names."""
+    resolver = resolver or build_resolver(notes, attachments)
     return {
         path: [resolve_link(link, path, resolver, notes) for link in note.links]
         for path, note in notes.items()
