@@ -18,10 +18,10 @@ import re
 import unicodedata
 import weakref
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import (
@@ -327,6 +327,28 @@ def _version(conn: Connection) -> tuple[Any, ...]:
     return tuple(conn.execute(_VERSION).one())
 
 
+class _Versioned(Protocol):
+    @property
+    def version(self) -> tuple[Any, ...]: ...
+
+
+_V = TypeVar("_V", bound=_Versioned)
+
+
+def _per_index(
+    cache: weakref.WeakKeyDictionary[Engine, _V],
+    conn: Connection,
+    read: Callable[[tuple[Any, ...]], _V],
+) -> _V:
+    """This database's entry in ``cache``, read again once the index has changed."""
+    version = _version(conn)
+    cached = cache.get(conn.engine)
+    if cached is not None and cached.version == version:
+        return cached
+    fresh = cache[conn.engine] = read(version)
+    return fresh
+
+
 # --- glossary terms -------------------------------------------------------------------------
 
 
@@ -375,10 +397,10 @@ _TERM_NAMES: weakref.WeakKeyDictionary[Engine, _TermNames] = weakref.WeakKeyDict
 
 
 def _term_names(conn: Connection) -> _TermNames:
-    version = _version(conn)
-    cached = _TERM_NAMES.get(conn.engine)
-    if cached is not None and cached.version == version:
-        return cached
+    return _per_index(_TERM_NAMES, conn, lambda version: _read_term_names(conn, version))
+
+
+def _read_term_names(conn: Connection, version: tuple[Any, ...]) -> _TermNames:
     aliases: dict[int, list[str]] = {}
     for tid, name in conn.execute(select(TermAlias.term_id, TermAlias.name).order_by(TermAlias.id)):
         aliases.setdefault(tid, []).append(name)
@@ -698,14 +720,11 @@ _VOCABULARY: weakref.WeakKeyDictionary[Engine, _Vocabulary] = weakref.WeakKeyDic
 
 
 def _vocabulary(conn: Connection) -> _Vocabulary:
-    version = _version(conn)
-    cached = _VOCABULARY.get(conn.engine)
-    if cached is not None and cached.version == version:
-        return cached
-    words = conn.execute(text("SELECT term FROM search_vocab")).scalars()
-    vocabulary = _Vocabulary(version, "\n" + "\n".join(words) + "\n")
-    _VOCABULARY[conn.engine] = vocabulary
-    return vocabulary
+    def read(version: tuple[Any, ...]) -> _Vocabulary:
+        words = conn.execute(text("SELECT term FROM search_vocab")).scalars()
+        return _Vocabulary(version, "\n" + "\n".join(words) + "\n")
+
+    return _per_index(_VOCABULARY, conn, read)
 
 
 def _like_pattern(word: str) -> str:
