@@ -101,7 +101,9 @@ class SearchBox {
       parts.push(group);
     }
     if (notes.length) {
-      const group = this.group("Notes", "notes");
+      // A misspelled query finds the notes of the term it was taken for: say so.
+      const label = data.notes_for ? `Notes for “${data.notes_for}”` : "Notes";
+      const group = this.group(label, "notes");
       for (const n of notes) {
         const a = this.option(noteUrl(n.slug), "sr-note");
         const title = el("span", "sr-title");

@@ -73,6 +73,8 @@ def test_search_as_you_type_and_open_with_enter(page: Tab) -> None:
     results = tab.locator("#search-results")
     expect(results).to_be_visible()
     expect(results.locator("[role=option]").first).to_contain_text("ROUGE")
+    # No note says "ruoge": the notes shown are ROUGE's, and the list says so.
+    expect(results.locator(".sr-group-label").last).to_have_text("Notes for “ROUGE”")
     tab.keyboard.press("ArrowDown")
     tab.keyboard.press("Enter")
     tab.wait_for_url("**/glossary/rouge**")

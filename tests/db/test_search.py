@@ -152,6 +152,20 @@ def test_misspelled_term_is_found_fuzzily(conn: Connection, typo: str, term: str
     assert (terms[0].term, terms[0].match) == (term, "fuzzy")
 
 
+def test_a_misspelled_query_shows_the_notes_of_the_term_it_was_taken_for(
+    conn: Connection,
+) -> None:
+    typo = search(conn, "ruoge")
+    assert typo.notes_for == "ROUGE"
+    assert typo.notes and typo.notes == search(conn, "ROUGE").notes
+    assert search(conn, "rouge").notes_for is None  # spelt right: its own notes
+    assert search(conn, "qwxzv").notes == [] and search(conn, "qwxzv").notes_for is None
+    # No term is near "transfromers", but a note title is.
+    title = search(conn, "transfromers")
+    assert title.terms == [] and title.notes_for == "Transformers"
+    assert "Transformers" in [n.title for n in title.notes]
+
+
 def test_short_queries_find_terms_by_prefix_but_never_fuzzily(conn: Connection) -> None:
     assert [t.term for t in search(conn, "te").terms] == ["Temperature"]
     assert search(conn, "ru").terms == []  # "ROUGE" would be a fuzzy match

@@ -86,6 +86,15 @@ def test_search_puts_terms_first(client: TestClient) -> None:
     assert any(n["slug"] == "uses-terms" for n in found["notes"])
 
 
+def test_a_misspelled_search_says_which_term_its_notes_are_for(client: TestClient) -> None:
+    found = client.get("/api/search", params={"q": "bleuu"}).json()
+    assert found["terms"][0]["slug"] == "bleu" and found["notes_for"] == "BLEU"
+    assert any(n["slug"] == "uses-terms" for n in found["notes"])
+    page = client.get("/search", params={"q": "bleuu"}).text
+    assert "for “BLEU”" in page
+    assert client.get("/api/search", params={"q": "bleu"}).json()["notes_for"] is None
+
+
 def test_search_accepts_any_string(client: TestClient) -> None:
     for q in ['"', "NEAR(", "*", "a OR", "\x00", "x" * 5000, "#", ""]:
         assert client.get("/api/search", params={"q": q}).status_code == 200

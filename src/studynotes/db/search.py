@@ -134,6 +134,9 @@ class SearchResults:
     query: str
     terms: list[TermHit]
     notes: list[NoteHit]
+    # When no note matched the query as typed, the glossary term it was taken for (a typo):
+    # the notes are that term's.
+    notes_for: str | None = None
 
 
 # --- schema helpers -------------------------------------------------------------------------
@@ -312,7 +315,56 @@ def search(conn: Connection, q: str, *, limit: int = 20) -> SearchResults:
     if limit == 0 or not (query.words or query.tags):
         return SearchResults(query.text, [], [])
     terms = _search_terms(conn, query.words, limit) if query.words else []
-    return SearchResults(query.text, terms, _search_notes(conn, query, limit))
+    notes = _search_notes(conn, query, limit)
+    if notes or not query.words:
+        return SearchResults(query.text, terms, notes)
+    # A typo: "ruoge" finds the term ROUGE but no note, "transfromer" nothing at all. Show
+    # the notes for the term it was taken for, or else for the nearest note title.
+    if terms and terms[0].match == "fuzzy":
+        meant: str | None = terms[0].term
+    elif not terms and not _any_known_word(conn, query.words):
+        meant = _nearest_title(conn, " ".join(query.words))
+    else:
+        meant = None
+    if meant is None:
+        return SearchResults(query.text, terms, notes)
+    corrected = _parse(" ".join([meant, *(f"#{tag}" for tag in query.tags)]))
+    notes = _search_notes(conn, corrected, limit) if corrected.words else []
+    return SearchResults(query.text, terms, notes, meant if notes else None)
+
+
+@dataclass(slots=True, frozen=True)
+class _Titles:
+    version: tuple[Any, ...]
+    titles: list[str]
+    loose: list[str]
+
+
+_TITLES: weakref.WeakKeyDictionary[Engine, _Titles] = weakref.WeakKeyDictionary()
+
+
+def _any_known_word(conn: Connection, words: list[str]) -> bool:
+    """Whether some word of the query is in the word index: then the query asked for notes
+    with all its words ("quantization 注意力"), not for a misspelt title."""
+    if not _has_fts(conn):
+        return True  # no vocabulary to tell by: no guessing
+    lines = _vocabulary(conn).lines
+    return any(f"\n{w}\n" in lines for word in words for w in _loose(word).split())
+
+
+def _nearest_title(conn: Connection, words: str) -> str | None:
+    """The note title closest to ``words`` (a misspelling of it), if one is close enough."""
+    loose = _loose(words)
+    if len(loose) < 4:  # shorter, and nearly every title is a near miss
+        return None
+
+    def read(version: tuple[Any, ...]) -> _Titles:
+        titles = sorted(set(conn.execute(select(Note.title)).scalars()))
+        return _Titles(version, titles, [_loose(t) for t in titles])
+
+    cached = _per_index(_TITLES, conn, read)
+    best = process.extractOne(loose, cached.loose, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+    return cached.titles[best[2]] if best else None
 
 
 # What the per-database caches below were built from: any index run changes it.
@@ -432,7 +484,6 @@ def _read_term_names(conn: Connection, version: tuple[Any, ...]) -> _TermNames:
     names.words_sorted.extend(
         sorted((w, i) for i, lo in enumerate(names.loose) for w in set(lo.split()[1:]))
     )
-    _TERM_NAMES[conn.engine] = names
     return names
 
 

@@ -187,6 +187,7 @@ class SearchOut(BaseModel):
     query: str
     terms: list[TermHitOut]
     notes: list[NoteHitOut]
+    notes_for: str | None = None  # the term a misspelled query was taken for, if any
 
 
 class ErrorOut(BaseModel):

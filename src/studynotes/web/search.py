@@ -34,4 +34,5 @@ def run_search(db: Session, q: str, *, limit: int = 20) -> s.SearchOut:
             )
             for n in found.notes
         ],
+        notes_for=found.notes_for,
     )
