@@ -133,19 +133,30 @@ def _affected(
     resolved: dict[VaultPath, list[ResolvedLink]],
     landings: dict[VaultPath, list[Landing]],
     fresh: dict[VaultPath, ParsedNote],
+    before: dict[VaultPath, list[ResolvedLink]] | None = None,
 ) -> set[VaultPath]:
     """Notes whose HTML may differ now: the re-parsed ones, those whose links land elsewhere
-    (a note or heading appeared or went away), and those that embed a re-parsed note."""
+    (a note or heading appeared or went away), and those that embed a re-parsed note.
+    Where the links landed last time comes from ``before`` (last run's links, remembered)
+    or else from ``landings`` (read back from the index)."""
     out = set(fresh)
     for path, links in resolved.items():
         if path in out:
             continue
-        now = [(link.path, link.anchor, link.missing_anchor) for link in links]
-        if now != landings.get(path, []) or any(
-            link.raw.kind == "embed" and link.path in fresh for link in links
-        ):
+        if any(link.raw.kind == "embed" and link.path in fresh for link in links):
+            out.add(path)
+            continue
+        old = before.get(path) if before is not None else None
+        if old is links:  # last run's very list: none of its links was resolved again
+            continue
+        was = landings.get(path, []) if old is None else _landings(old)
+        if _landings(links) != was:
             out.add(path)
     return out
+
+
+def _landings(links: list[ResolvedLink]) -> list[Landing]:
+    return [(link.path, link.anchor, link.missing_anchor) for link in links]
 
 
 @dataclass(slots=True)
@@ -161,6 +172,7 @@ class IndexState:
     matcher: TermMatcher | None = None
     terms: list[GlossaryTerm] | None = None  # as collected, before links were filled in
     resolver: Resolver | None = None  # built from ``names``
+    definitions: list[str] = field(default_factory=list)  # the terms' as last written
 
     def remember(
         self,
@@ -336,10 +348,6 @@ def _index_jobs(
     remembered = state is not None and bool(state.notes) and partial
     if remembered and state is not None:
         notes = {f.path: state.notes[f.path] for f in live if f.path in state.notes}
-        landings = {
-            p: [(link.path, link.anchor, link.missing_anchor) for link in links]
-            for p, links in state.resolved.items()
-        }
         missing = [f.path for f in live if f.path not in fresh and f.path not in notes]
         if missing:  # not seen last time yet not re-parsed: read its facts back
             extra, extra_landings = load_light(engine, missing)
@@ -398,11 +406,18 @@ def _index_jobs(
         renderer.attach(run.scratch)
     affected: set[VaultPath] | None = None
     if partial and (same_marks or (not remembered and _same_marks(engine, marks))):
-        affected = _affected(resolved, landings, fresh)
+        before = state.resolved if remembered and state is not None else None
+        affected = _affected(resolved, landings, fresh, before)
     vault = renderer.vault(resolved)
     for term in terms:
         definition = finalize(vault, VaultPath(term.note_path), term.definition_html)
         term.definition_html = strip_line_marks(definition)
+    definitions = [t.definition_html for t in terms]
+    # The same terms, finalised the same: the index's term rows are already right.
+    same_terms = (
+        remembered and state is not None and collected is state.terms
+        and definitions == state.definitions
+    )  # fmt: skip
     paths = [p for p in notes if affected is None or p in affected]
     clock = report.lap("resolve", clock)
 
@@ -416,7 +431,7 @@ def _index_jobs(
         slugs=slugs,
         rendered=run.render(renderer, paths, set(fresh), resolved),
         resolved=resolved,
-        terms=terms,
+        terms=None if same_terms else terms,
         attachments=inventory.attachments,
         vault_root=str(root),
         affected=affected,
@@ -425,6 +440,7 @@ def _index_jobs(
     clock = report.lap("render and store", clock)
     if state is not None:
         state.remember(notes, resolved, names, marks_key, matcher, collected, resolver)
+        state.definitions = definitions
     report.changed = sorted(slugs[p] for p in fresh)
     report.deleted = sorted(old.slug for path, old in existing.items() if path not in notes)
     store.counts(engine, report)

@@ -258,14 +258,15 @@ def write(
     slugs: dict[VaultPath, str],
     rendered: Iterable[Rendered],
     resolved: dict[VaultPath, list[ResolvedLink]],
-    terms: Sequence[GlossaryTerm],
+    terms: Sequence[GlossaryTerm] | None,
     attachments: Sequence[FileInfo],
     vault_root: str,
     affected: set[VaultPath] | None = None,
 ) -> None:
     """``rendered`` brings the notes whose HTML was worked out again: every note, or those
     in ``affected``; the others keep theirs. It is consumed as the rows are written, so
-    rendering (in workers) and writing overlap and no run holds every page at once."""
+    rendering (in workers) and writing overlap and no run holds every page at once.
+    ``terms`` None keeps the glossary the index has."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with engine.begin() as conn:
         gone = [old.id for path, old in existing.items() if path not in notes]
@@ -335,7 +336,8 @@ def write(
         _insert_links(
             conn, ids, resolved if affected is None else {p: resolved[p] for p in affected}
         )
-        _term_rows(conn, ids, terms)
+        if terms is not None:  # None: the glossary is as the index has it
+            _term_rows(conn, ids, terms)
         conn.execute(delete(Tag).where(~Tag.id.in_(select(NoteTag.tag_id)), ~Tag.name.in_(
             select(Tag.parent).where(Tag.parent.is_not(None)).scalar_subquery()
         )))  # fmt: skip
