@@ -347,9 +347,12 @@ def _any_known_word(conn: Connection, words: list[str]) -> bool:
     """Whether some word of the query is in the word index: then the query asked for notes
     with all its words ("quantization 注意力"), not for a misspelt title."""
     if not _has_fts(conn):
-        return True  # no vocabulary to tell by: no guessing
-    lines = _vocabulary(conn).lines
-    return any(f"\n{w}\n" in lines for word in words for w in _loose(word).split())
+        return True  # no word index to tell by: no guessing
+    for known in dict.fromkeys(w for word in words for w in _loose(word).split()):
+        params = {"m": f"body : {_quote(known)}"}
+        if _run(conn, "SELECT 1 FROM search_fts WHERE search_fts MATCH :m LIMIT 1", params).first():
+            return True
+    return False
 
 
 def _nearest_title(conn: Connection, words: str) -> str | None:
