@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
@@ -30,8 +29,6 @@ from studynotes.paths import Resolver, VaultPath
 from studynotes.render import finalize
 
 __all__ = ["IndexReport", "IndexState", "Progress", "index_vault", "warm_state"]
-
-Loader = Callable[[VaultPath], ParsedNote]
 
 
 @dataclass(slots=True)
@@ -98,17 +95,6 @@ def _load_existing(
         }
         version = conn.execute(select(Meta.value).where(Meta.key == "parser_version")).scalar()
     return existing, atts, version
-
-
-def _stored(engine: Engine) -> Loader:
-    """Reads the whole parse the index keeps of a note that was not parsed this run."""
-
-    def load(path: VaultPath) -> ParsedNote:
-        with engine.connect() as conn:
-            data = conn.execute(select(Note.parsed).where(Note.path == path)).scalar_one()
-        return ParsedNote.from_dict(data)
-
-    return load
 
 
 def _same_marks(engine: Engine, marks: list[MarkTerm]) -> bool:
@@ -399,7 +385,7 @@ def _index_jobs(
     renderer = Renderer(
         context,
         matcher=matcher,
-        stored=_stored(engine) if partial else None,
+        engine=engine if partial else None,
         fresh={p: n for p, n in fresh.items() if p not in where},
     )
     if where:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -127,7 +127,7 @@ class Renderer:
         context: RenderContext,
         *,
         matcher: TermMatcher | None = None,
-        stored: Callable[[VaultPath], ParsedNote] | None = None,
+        engine: Engine | None = None,
         fresh: dict[VaultPath, ParsedNote] | None = None,
     ) -> None:
         self.context = context
@@ -135,8 +135,9 @@ class Renderer:
         self._scratch = Scratch(context.scratch) if context.scratch else None
         self._own_scratch = self._scratch is not None
         self._fresh = fresh or {}
-        self._stored = stored
-        self._engine: Engine | None = None
+        # The index to read earlier parses from: the caller's, or one opened from db_url.
+        self._engine = engine
+        self._own_engine = False
 
     def attach(self, scratch: Scratch) -> None:
         """Read this run's parses through the run's own ``scratch`` (not closed here)."""
@@ -156,18 +157,16 @@ class Renderer:
         where = self.context.where.get(path)
         if where is not None and self._scratch is not None:
             return self._scratch.get(where)
-        if self._stored is None:
-            self._stored = self._read_stored
-        return self._stored(path)
+        return self._read_stored(path)
 
     def _read_stored(self, path: VaultPath) -> ParsedNote:
         from studynotes.db.models import Note
         from studynotes.db.session import make_engine
 
-        if self.context.db_url is None:
-            raise LookupError(f"no parse of {path} to render from")
         if self._engine is None:
-            self._engine = make_engine(self.context.db_url)
+            if self.context.db_url is None:
+                raise LookupError(f"no parse of {path} to render from")
+            self._engine, self._own_engine = make_engine(self.context.db_url), True
         with self._engine.connect() as conn:
             data = conn.execute(select(Note.parsed).where(Note.path == path)).scalar_one()
         return ParsedNote.from_dict(data)
@@ -212,7 +211,7 @@ class Renderer:
     def close(self) -> None:
         if self._scratch is not None and self._own_scratch:
             self._scratch.close()
-        if self._engine is not None:
+        if self._engine is not None and self._own_engine:
             self._engine.dispose()
 
 
