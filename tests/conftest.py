@@ -17,9 +17,9 @@ import pytest
 
 from studynotes.ingest.discover import discover
 from studynotes.ingest.parse import ParsedNote, parse_note
+from studynotes.ingest.render import Vault, render_note
 from studynotes.ingest.resolve import resolve_all
 from studynotes.paths import VaultPath, path_slug
-from studynotes.render import Vault, render_note
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_VAULT = FIXTURES / "vault"

@@ -11,9 +11,9 @@ import pytest
 
 from studynotes.frontmatter import parse_frontmatter
 from studynotes.ingest.parse import parse_note
+from studynotes.ingest.render import Vault, render_note
 from studynotes.ingest.resolve import resolve_all
 from studynotes.paths import VaultPath
-from studynotes.render import Vault, render_note
 from studynotes.sanitize import sanitize
 
 TimeLimit = Callable[[float], AbstractContextManager[None]]

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from studynotes.glossary.marks import MarkTerm, TermMatcher
 from studynotes.ingest.glossary import vault_terms
 from studynotes.ingest.parse import parse_note
+from studynotes.ingest.render import Vault, finalize, render_note
 from studynotes.ingest.resolve import resolve_all
 from studynotes.paths import VaultPath, path_slug
-from studynotes.render import Vault, finalize, render_note
 
 FindUnsafe = Callable[..., list[str]]
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from studynotes.ingest.parse import ParsedNote, parse_note
 from studynotes.paths import VaultPath
@@ -86,11 +85,20 @@ def test_sections_cover_a_heading_until_the_next_of_its_level() -> None:
     assert "c text" in spans["c"]
 
 
-def test_parsed_note_round_trips_through_json_form_but_its_text() -> None:
-    note = parse(REFERENCE_LIKE + "\nSee [[X#Y|z]]. ^blk\n")
+def test_parsed_note_round_trips_whole_through_its_stored_parts() -> None:
+    note = parse(REFERENCE_LIKE + "\nSee [[X#Y|z]]. ^blk\n\n![[img.png|300]] ![[Other#Part]]\n")
+    facts, body = (json.loads(json.dumps(d)) for d in (note.facts_dict(), note.body_dict()))
     assert note.text  # the index keeps the text in a column of its own, not twice
-    assert "text" not in note.to_dict()
-    assert ParsedNote.from_dict(json.loads(json.dumps(note.to_dict()))) == replace(note, text="")
+    assert "text" not in facts and "html" not in facts and "html" in body
+    back = ParsedNote.from_parts(facts, body, text=note.text, frontmatter=note.frontmatter)
+    assert back == note
+    sized = [link for link in back.links if link.target == "img.png"]
+    assert sized and sized[0].width == 300  # every field of a link survives, embed size too
+
+
+def test_facts_record_alone_reads_back_as_the_facts_of_the_parse() -> None:
+    note = parse(REFERENCE_LIKE)
+    assert ParsedNote.from_parts(json.loads(json.dumps(note.facts_dict()))) == note.facts_only()
 
 
 def test_comments_never_reach_text_or_html() -> None:

@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studynotes.ingest.parse import parse_note
+from studynotes.ingest.render import Vault, render_note
 from studynotes.ingest.resolve import resolve_all
 from studynotes.paths import VaultPath
-from studynotes.render import Vault, render_note
 
 PIECES = [
     "[[", "]]", "![[", "|", "#", "^", "$", "$$", "==", "%%", "~~", "**", "*", "`", "```",

@@ -50,7 +50,10 @@ class Note(Base):
     indexed_at: Mapped[datetime] = mapped_column(DateTime)
     html: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
-    parsed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    parsed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the parse's facts
+    body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
+    links_fp: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    render_deps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
     headings: Mapped[list[Heading]] = relationship(

@@ -4,7 +4,7 @@ and its result is cached by content hash."""
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from markdown_it.renderer import RendererHTML
@@ -59,11 +59,11 @@ class ParsedNote:
     warnings: list[str] = field(default_factory=list)
     version: str = PARSER_VERSION
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of all but ``text`` (the index keeps that in a column of its own);
-        written out by hand because ``dataclasses.asdict`` deep-copies every value and was a
-        tenth of the indexing time."""
-        out = {name: getattr(self, name) for name in _SCALARS}
+    def facts_dict(self) -> dict[str, Any]:
+        """The facts record, JSON-ready: everything the whole-vault steps read (links, names,
+        headings, blocks, tags, term candidates). Written by hand because
+        ``dataclasses.asdict`` deep-copies every value and was a tenth of the indexing time."""
+        out = {name: getattr(self, name) for name in _FACT_SCALARS}
         out["tags"] = [{"name": t.name, "line": t.line} for t in self.tags]
         out["headings"] = [
             {"level": h.level, "text": h.text, "anchor": h.anchor, "line": h.line}
@@ -71,29 +71,52 @@ class ParsedNote:
         ]
         out["blocks"] = [{"id": b.id, "line": b.line} for b in self.blocks]
         out["links"] = [_fields(link) for link in self.links]
-        out["sections"] = [_fields(section) for section in self.sections]
         out["terms"] = [_fields(term) for term in self.terms]
         fp = self.first_paragraph
         out["first_paragraph"] = {"text": fp.text, "html": fp.html} if fp else None
         return out
 
+    def body_dict(self) -> dict[str, Any]:
+        """The rest of the parse that rendering reads: the placeholder HTML and its parts."""
+        return {
+            "html": self.html,
+            "block_html": self.block_html,
+            "sections": [_fields(section) for section in self.sections],
+        }
+
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ParsedNote:
-        d = dict(data)
+    def from_parts(
+        cls,
+        facts: dict[str, Any],
+        body: dict[str, Any] | None = None,
+        *,
+        text: str = "",
+        frontmatter: dict[str, Any] | None = None,
+    ) -> ParsedNote:
+        """The parse as stored: its facts record, and its body when rendering needs it."""
+        d = dict(facts)
         d["tags"] = [TagFact(**t) for t in d.get("tags", [])]
         d["headings"] = [HeadingFact(**h) for h in d.get("headings", [])]
         d["blocks"] = [BlockFact(**b) for b in d.get("blocks", [])]
         d["links"] = [RawLink(**link) for link in d.get("links", [])]
-        d["sections"] = [Section(**s) for s in d.get("sections", [])]
         d["terms"] = [TermCandidate(**t) for t in d.get("terms", [])]
         fp = d.get("first_paragraph")
         d["first_paragraph"] = GlossaryEntry(**fp) if fp else None
-        return cls(**d)
+        if body is not None:
+            d["html"] = body.get("html", "")
+            d["block_html"] = dict(body.get("block_html", {}))
+            d["sections"] = [Section(**s) for s in body.get("sections", [])]
+        return cls(**d, text=text, frontmatter=dict(frontmatter or {}))
+
+    def facts_only(self) -> ParsedNote:
+        """This note without its body, text and frontmatter: what the whole-vault steps need."""
+        if not self.html and not self.block_html and not self.text and not self.frontmatter:
+            return self
+        return replace(self, html="", block_html={}, sections=[], text="", frontmatter={})
 
 
-_SCALARS = (
-    "path", "title", "frontmatter", "aliases", "cssclasses", "created", "block_html", "html",
-    "glossary_flag", "warnings", "version",
+_FACT_SCALARS = (
+    "path", "title", "aliases", "cssclasses", "created", "glossary_flag", "warnings", "version",
 )  # fmt: skip
 
 

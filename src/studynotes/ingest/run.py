@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from sqlalchemy import Engine
 
+from studynotes.ingest.report import Progress
 from studynotes.ingest.resolve import ResolvedLink
 from studynotes.ingest.scratch import Scratch
 from studynotes.ingest.work import (
@@ -33,7 +34,6 @@ from studynotes.ingest.work import (
 )
 from studynotes.paths import VaultPath
 
-Progress = Callable[[int, int], None]
 POOL_THRESHOLD = 64
 _RENDER_CHUNK = 32
 _T = TypeVar("_T")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
@@ -26,41 +26,29 @@ from studynotes.db.models import (
 from studynotes.db.search import sync_search_index
 from studynotes.glossary.collect import GlossaryTerm
 from studynotes.ingest.discover import FileInfo
+from studynotes.ingest.memo import CONFIG, GENERATION
 from studynotes.ingest.parse import ParsedNote
+from studynotes.ingest.plan import Inputs
 from studynotes.ingest.resolve import ResolvedLink
 from studynotes.ingest.work import Rendered
 from studynotes.markdown import PARSER_VERSION
 from studynotes.paths import VaultPath, path_slug, unique
 
 if TYPE_CHECKING:
-    from studynotes.ingest.pipeline import IndexReport
+    from studynotes.ingest.report import IndexReport
 
 _CHUNK = 500
 
 
-@dataclass(slots=True, frozen=True)
-class Existing:
-    id: int
-    slug: str
-    content_hash: str
-    mtime_ns: int
-    size: int
-
-
-def assign_slugs(existing: dict[str, Existing], paths: Sequence[VaultPath]) -> dict[VaultPath, str]:
-    """Existing notes keep their slug (links stay stable); new ones take the next free one."""
-    live = set(paths)
+def assign_slugs(paths: Iterable[VaultPath]) -> dict[VaultPath, str]:
+    """Each note's slug, from the set of paths alone: a readable one per path, and where two
+    paths read alike the one first in order keeps it (so an index run gives the slugs that
+    indexing the same files from scratch gives)."""
     slugs: dict[VaultPath, str] = {}
     taken: set[str] = set()
-    for path in paths:
-        old = existing.get(path)
-        if old is not None:
-            slugs[path] = old.slug
-            taken.add(old.slug.casefold())
-    for path in sorted(p for p in live if p not in slugs):
-        base = path_slug(path)
-        slug = unique(base.casefold(), taken)
-        slugs[path] = slug
+    tried: dict[str, int] = {}
+    for path in sorted(paths):
+        slugs[path] = unique(path_slug(path).casefold(), taken, tried)
     return slugs
 
 
@@ -79,9 +67,10 @@ def _parse_date(value: str | None) -> dt.datetime | None:
 
 
 def _note_row(
-    note: ParsedNote, done: Rendered, info: FileInfo, slug: str, content_hash: str, now: dt.datetime
-) -> dict[str, Any]:
-    """A note parsed anew: its facts from ``note``, its stored text and parse from ``done``."""
+    note: ParsedNote, done: Rendered, info: FileInfo, slug: str, content_hash: str,
+    changes: Changes,
+) -> dict[str, Any]:  # fmt: skip
+    """A note parsed anew: its facts from ``note``, its stored parse from ``done``."""
     return {
         "path": note.path,
         "slug": slug,
@@ -92,17 +81,21 @@ def _note_row(
         "size": info.size,
         "created": _parse_date(note.created),
         "updated": dt.datetime.fromtimestamp(info.mtime_ns / 1e9, tz=dt.UTC).replace(tzinfo=None),
-        "indexed_at": now,
+        "indexed_at": changes.now,
         "html": done.html,
         "text": done.text,
         "parsed": done.parsed,
+        "body": done.body,
+        "links_fp": changes.links_fp[note.path],
+        "render_deps": changes.inputs.record(done.reads),
         "warnings": note.warnings,
     }
 
 
 _NOTE_FIELDS = (
     "path", "slug", "title", "frontmatter", "content_hash", "mtime_ns", "size", "created",
-    "updated", "indexed_at", "html", "text", "parsed", "warnings",
+    "updated", "indexed_at", "html", "text", "parsed", "body", "links_fp", "render_deps",
+    "warnings",
 )  # fmt: skip
 
 
@@ -247,81 +240,85 @@ def _term_rows(conn: Connection, ids: dict[VaultPath, int], terms: Sequence[Glos
         conn.execute(insert(TermAlias), alias_rows)
 
 
-def write(
-    engine: Engine,
-    *,
-    files: dict[VaultPath, FileInfo],
-    existing: dict[str, Existing],
-    notes: dict[VaultPath, ParsedNote],
-    fresh: set[VaultPath],
-    hashes: dict[VaultPath, str],
-    slugs: dict[VaultPath, str],
-    rendered: Iterable[Rendered],
-    resolved: dict[VaultPath, list[ResolvedLink]],
-    terms: Sequence[GlossaryTerm] | None,
-    attachments: Sequence[FileInfo],
-    vault_root: str,
-    affected: set[VaultPath] | None = None,
-) -> None:
-    """``rendered`` brings the notes whose HTML was worked out again: every note, or those
-    in ``affected``; the others keep theirs. It is consumed as the rows are written, so
-    rendering (in workers) and writing overlap and no run holds every page at once.
-    ``terms`` None keeps the glossary the index has."""
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+@dataclass(slots=True)
+class Changes:
+    """What one index run writes: the plan's decisions and the values worked out for them."""
+
+    files: dict[VaultPath, FileInfo]  # every live note's file
+    notes: dict[VaultPath, ParsedNote]  # every live note's facts
+    fresh: set[VaultPath]  # parsed anew: every row of theirs is written again
+    hashes: dict[VaultPath, str]  # content hash of every live note
+    slugs: dict[VaultPath, str]
+    ids: dict[VaultPath, int]  # the existing notes' row ids (new notes get theirs here)
+    old_slugs: dict[VaultPath, str]
+    old_stamps: dict[VaultPath, tuple[int, int, str]]  # mtime, size, hash as stored
+    gone: list[int]  # ids of notes that went away
+    resolved: dict[VaultPath, list[ResolvedLink]]
+    links_fp: dict[VaultPath, str]
+    relink: set[VaultPath]  # notes whose link rows are written again
+    inputs: Inputs
+    terms: Sequence[GlossaryTerm] | None  # None: the terms the index has are right
+    attachments: Sequence[FileInfo]
+    vault_root: str
+    config: str
+    generation: str
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC).replace(tzinfo=None))
+
+
+@dataclass(slots=True)
+class Written:
+    ids: dict[VaultPath, int]  # every live note's row id
+    deps: dict[VaultPath, dict[str, str]]  # the recorded inputs of each page rendered
+
+
+def term_row(t: GlossaryTerm) -> tuple[object, ...]:
+    """A term as its rows hold it: two runs that give equal tuples write equal rows."""
+    return (
+        t.slug, t.name, t.definition, t.definition_html, t.note_path, t.anchor, t.line,
+        t.shape, t.empty, tuple(t.aliases),
+    )  # fmt: skip
+
+
+def write(engine: Engine, changes: Changes, rendered: Iterable[Rendered]) -> Written:
+    """Write one run in one transaction, so readers see the old index or the new one.
+
+    ``rendered`` brings the pages the plan renders again, consumed as rows are written, so
+    rendering (in workers) and writing overlap and no run holds every page at once."""
+    c = changes
+    ids = dict(c.ids)
+    deps: dict[VaultPath, dict[str, str]] = {}
     with engine.begin() as conn:
-        gone = [old.id for path, old in existing.items() if path not in notes]
-        for part in _chunks(gone):
+        for part in _chunks(c.gone):
             conn.execute(delete(Note).where(Note.id.in_(part)))
-        if affected is None:
-            conn.execute(delete(Link))
-        else:
-            stale = [existing[p].id for p in affected if p in existing]
-            for part in _chunks(stale):
-                conn.execute(delete(Link).where(Link.source_id.in_(part)))
+        _restamp(conn, c)
+        _update_slugs(conn, c)
 
-        ids: dict[VaultPath, int] = {p: existing[p].id for p in notes if p in existing}
         by_id = Note.__table__.c.id
-        stamps = []  # notes not rendered again whose file was touched (same content)
-        for path in notes:
-            old = existing.get(path)
-            info = files[path]
-            if old is None or path in fresh or affected is None or path in affected:
-                continue
-            if (old.mtime_ns, old.size) != (info.mtime_ns, info.size):
-                c = hashes.get(path, old.content_hash)
-                stamps.append({"nid": old.id, "m": info.mtime_ns, "s": info.size, "c": c})
-        if stamps:
-            conn.execute(
-                update(Note).where(by_id == bindparam("nid"))
-                .values(mtime_ns=bindparam("m"), size=bindparam("s"), content_hash=bindparam("c")),
-                stamps,
-            )  # fmt: skip
-
         replace_all = update(Note).where(by_id == bindparam("nid"))
         replace_all = replace_all.values({f: bindparam(f"v_{f}") for f in _NOTE_FIELDS})
-        restyle = update(Note).where(by_id == bindparam("nid")).values(
-            html=bindparam("h"), mtime_ns=bindparam("m"), size=bindparam("s"),
-            content_hash=bindparam("c"),
-        )  # fmt: skip
+        restyle = (
+            update(Note)
+            .where(by_id == bindparam("nid"))
+            .values(html=bindparam("h"), render_deps=bindparam("d"))
+        )
         for batch in _batches(rendered):
             new_rows: list[dict[str, Any]] = []
             replaced: list[dict[str, Any]] = []
             restyled: list[dict[str, Any]] = []
             for done in batch:
                 path = done.path
-                old = existing.get(path)
-                info = files[path]
-                if path in fresh:
-                    row = _note_row(notes[path], done, info, slugs[path], hashes[path], now)
-                    if old is None:
-                        new_rows.append(row)
-                    else:
-                        replaced.append({"nid": old.id} | {f"v_{k}": v for k, v in row.items()})
-                elif old is not None:
-                    c = hashes.get(path, old.content_hash)
-                    restyled.append(
-                        {"nid": old.id, "h": done.html, "m": info.mtime_ns, "s": info.size, "c": c}
+                if path in c.fresh:
+                    row = _note_row(
+                        c.notes[path], done, c.files[path], c.slugs[path], c.hashes[path], c
                     )
+                    deps[path] = row["render_deps"]
+                    if path in ids:
+                        replaced.append({"nid": ids[path]} | {f"v_{k}": v for k, v in row.items()})
+                    else:
+                        new_rows.append(row)
+                else:
+                    deps[path] = c.inputs.record(done.reads)
+                    restyled.append({"nid": ids[path], "h": done.html, "d": deps[path]})
             if replaced:
                 conn.execute(replace_all, replaced)
                 _delete_children(conn, [r["nid"] for r in replaced])
@@ -331,35 +328,83 @@ def write(
                 inserted = conn.execute(insert(Note).returning(Note.id, Note.path), new_rows)
                 for nid, new_path in inserted:
                     ids[VaultPath(new_path)] = nid
-            _insert_children(conn, ids, [notes[d.path] for d in batch if d.path in fresh])
+            _insert_children(conn, ids, [c.notes[d.path] for d in batch if d.path in c.fresh])
 
-        _insert_links(
-            conn, ids, resolved if affected is None else {p: resolved[p] for p in affected}
-        )
-        if terms is not None:  # None: the glossary is as the index has it
-            _term_rows(conn, ids, terms)
-        conn.execute(delete(Tag).where(~Tag.id.in_(select(NoteTag.tag_id)), ~Tag.name.in_(
-            select(Tag.parent).where(Tag.parent.is_not(None)).scalar_subquery()
-        )))  # fmt: skip
+        relink = [p for p in c.notes if p in c.relink]
+        stale = [ids[p] for p in relink if p in c.ids]
+        for part in _chunks(stale):
+            conn.execute(delete(Link).where(Link.source_id.in_(part)))
+        _insert_links(conn, ids, {p: c.resolved[p] for p in relink})
+        fps = [{"nid": ids[p], "f": c.links_fp[p]} for p in relink if p not in c.fresh]
+        if fps:
+            conn.execute(update(Note).where(by_id == bindparam("nid")).values(
+                links_fp=bindparam("f")), fps)  # fmt: skip
+        if c.terms is not None:
+            _term_rows(conn, ids, c.terms)
+        _drop_unused_tags(conn)
         conn.execute(delete(Attachment))
-        if attachments:
+        if c.attachments:
             conn.execute(
                 insert(Attachment),
-                [{"path": a.path, "size": a.size, "mtime_ns": a.mtime_ns} for a in attachments],
+                [{"path": a.path, "size": a.size, "mtime_ns": a.mtime_ns} for a in c.attachments],
             )
-        conn.execute(delete(Meta).where(Meta.key.in_(["parser_version", "vault", "indexed_at"])))
-        conn.execute(
-            insert(Meta),
-            [
-                {"key": "parser_version", "value": PARSER_VERSION},
-                {"key": "vault", "value": vault_root},
-                {"key": "indexed_at", "value": now.isoformat()},
-            ],
-        )
+        meta = {
+            "parser_version": PARSER_VERSION, "vault": c.vault_root,
+            "indexed_at": c.now.isoformat(), CONFIG: c.config, GENERATION: c.generation,
+        }  # fmt: skip
+        conn.execute(delete(Meta).where(Meta.key.in_(list(meta))))
+        conn.execute(insert(Meta), [{"key": k, "value": v} for k, v in meta.items()])
         # Every note parsed anew (a new parser, a first index): one rebuild beats updates.
-        every = bool(notes) and all(p in fresh for p in notes)
-        changed = None if every else [*gone, *(ids[p] for p in notes if p in fresh)]
+        every = bool(c.notes) and all(p in c.fresh for p in c.notes)
+        changed = None if every else [*c.gone, *(ids[p] for p in c.notes if p in c.fresh)]
         sync_search_index(conn, note_ids=changed)
+    return Written(ids, deps)
+
+
+def _restamp(conn: Connection, c: Changes) -> None:
+    """Notes not parsed anew whose file was touched (same content): their new stamps."""
+    rows = []
+    for path, nid in c.ids.items():
+        info = c.files.get(path)
+        if info is None or path in c.fresh:
+            continue
+        now = (info.mtime_ns, info.size, c.hashes[path])
+        if c.old_stamps[path] != now:
+            rows.append({"nid": nid, "m": now[0], "s": now[1], "c": now[2]})
+    if rows:
+        conn.execute(
+            update(Note).where(Note.__table__.c.id == bindparam("nid"))
+            .values(mtime_ns=bindparam("m"), size=bindparam("s"), content_hash=bindparam("c")),
+            rows,
+        )  # fmt: skip
+
+
+def _update_slugs(conn: Connection, c: Changes) -> None:
+    """Existing notes whose slug changed (another note now reads the same and comes first).
+    Through a temporary slug each, since two notes may swap theirs."""
+    moved = [
+        (nid, c.slugs[path]) for path, nid in c.ids.items()
+        if path in c.slugs and c.old_slugs[path] != c.slugs[path]
+    ]  # fmt: skip
+    if not moved:
+        return
+    by_id = Note.__table__.c.id
+    stmt = update(Note).where(by_id == bindparam("nid")).values(slug=bindparam("s"))
+    conn.execute(stmt, [{"nid": nid, "s": f"~moving~{nid}"} for nid, _ in moved])
+    conn.execute(stmt, [{"nid": nid, "s": slug} for nid, slug in moved])
+
+
+def _drop_unused_tags(conn: Connection) -> None:
+    """Tags no note uses, unless a tag in use sits below them."""
+    used = set(
+        conn.execute(
+            select(Tag.name).where(Tag.id.in_(select(NoteTag.tag_id).distinct()))
+        ).scalars()
+    )
+    keep = used | _parents(used)
+    unused = [tid for tid, name in conn.execute(select(Tag.id, Tag.name)) if name not in keep]
+    for part in _chunks(unused):
+        conn.execute(delete(Tag).where(Tag.id.in_(part)))
 
 
 def counts(engine: Engine, report: IndexReport) -> None:

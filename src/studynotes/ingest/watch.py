@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from watchfiles import awatch
 
 from studynotes.config import Settings
-from studynotes.ingest.pipeline import IndexReport, IndexState, index_vault, warm_state
+from studynotes.ingest.pipeline import IndexState, index_vault, warm_state
+from studynotes.ingest.report import IndexReport
 
 log = logging.getLogger("studynotes.watch")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import pickle
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -23,10 +23,10 @@ from studynotes.db.jsontext import RawJSON
 from studynotes.glossary.marks import MarkMode, MarkTerm, TermMatcher
 from studynotes.ingest.parse import ParsedNote, parse_note
 from studynotes.ingest.read import read_note
+from studynotes.ingest.render import Vault, render_note
 from studynotes.ingest.resolve import ResolvedLink
 from studynotes.ingest.scratch import Locator, Scratch
 from studynotes.paths import VaultPath
-from studynotes.render import Vault, render_note
 
 
 @dataclass(slots=True)
@@ -45,13 +45,6 @@ class Parsed:
     note: ParsedNote | None = None  # None: content unchanged, or skipped
     where: Locator | None = None  # the whole parse, when ``note`` holds only its facts
     skip: str | None = None
-
-
-def facts_only(note: ParsedNote) -> ParsedNote:
-    """``note`` without its HTML, text and frontmatter: what the whole-vault steps need."""
-    if not note.html and not note.block_html and not note.text:
-        return note
-    return replace(note, html="", block_html={}, sections=[], text="", frontmatter={})
 
 
 def parse_in_worker(job: ParseJob) -> Parsed:
@@ -77,7 +70,7 @@ def parse_file(job: ParseJob, scratch: Scratch | None = None) -> Parsed:
     if scratch is None:
         return Parsed(job.path, read.content_hash, note)
     where = scratch.put(note)
-    return Parsed(job.path, read.content_hash, facts_only(note), where)
+    return Parsed(job.path, read.content_hash, note.facts_only(), where)
 
 
 @cache
@@ -92,10 +85,12 @@ def _scratch(folder: str) -> Scratch:
 class Rendered:
     path: VaultPath
     html: str
-    # Only for notes parsed anew: their stored text, frontmatter and whole parse.
+    reads: list[str]  # the inputs the page was rendered from (see ``ingest.plan``)
+    # Only for notes parsed anew: their stored text, frontmatter and parse (facts and body).
     text: str | None = None
     frontmatter: RawJSON | None = None
     parsed: RawJSON | None = None
+    body: RawJSON | None = None
 
 
 @dataclass(slots=True)
@@ -168,8 +163,10 @@ class Renderer:
                 raise LookupError(f"no parse of {path} to render from")
             self._engine, self._own_engine = make_engine(self.context.db_url), True
         with self._engine.connect() as conn:
-            data = conn.execute(select(Note.parsed).where(Note.path == path)).scalar_one()
-        return ParsedNote.from_dict(data)
+            facts, body = conn.execute(
+                select(Note.parsed, Note.body).where(Note.path == path)
+            ).one()
+        return ParsedNote.from_parts(facts, body)
 
     def vault(self, links: dict[VaultPath, list[ResolvedLink]]) -> Vault:
         ctx = self.context
@@ -192,20 +189,19 @@ class Renderer:
         vault = self.vault(links)
         out: list[Rendered] = []
         for path, is_fresh in zip(paths, fresh, strict=True):
+            vault.reads.clear()
             html = render_note(vault, path)
+            reads = sorted(vault.reads)
             if not is_fresh:
-                out.append(Rendered(path, html))
+                out.append(Rendered(path, html, reads))
                 continue
             note = vault.full(path)
             out.append(
                 Rendered(
-                    path,
-                    html,
-                    note.text,
-                    RawJSON(json.dumps(note.frontmatter, ensure_ascii=False, default=str)),
-                    RawJSON(json.dumps(note.to_dict(), ensure_ascii=False, default=str)),
+                    path, html, reads, note.text, _json(note.frontmatter),
+                    _json(note.facts_dict()), _json(note.body_dict()),
                 )
-            )
+            )  # fmt: skip
         return out
 
     def close(self) -> None:
@@ -213,6 +209,10 @@ class Renderer:
             self._scratch.close()
         if self._engine is not None and self._own_engine:
             self._engine.dispose()
+
+
+def _json(value: object) -> RawJSON:
+    return RawJSON(json.dumps(value, ensure_ascii=False, default=str))
 
 
 _renderers: dict[str, Renderer] = {}

@@ -1,7 +1,7 @@
 """``[[Note#Heading|text]]`` links and ``![[file|300x200]]`` embeds.
 
 The renderer cannot know where a link lands (that needs the whole vault), so it writes a
-placeholder carrying the link's index in ``facts.links``; ``studynotes.render`` swaps the
+placeholder carrying the link's index in ``facts.links``; ``studynotes.ingest.render`` swaps the
 placeholders for real links once links are resolved.
 """
 

@@ -1,7 +1,12 @@
-"""Turn a note's placeholder HTML into final HTML once every link is resolved.
+"""The render stage: a note's placeholder HTML becomes its final page once links are resolved.
 
 Parsing leaves ``<a data-sn-link="i">`` and ``<span data-sn-embed="i">`` placeholders;
-here they become links, unresolved-link markers, images, media and transclusions.
+here they become links, unresolved-link markers, images, media and transclusions, and the
+glossary's terms are marked.
+
+Rendering reads other notes only through ``Vault``, which records each input it hands out
+(``note:P`` for a note's parse, ``links:P`` for where its links land). Those names are the
+page's dependencies: the plan re-renders a page exactly when one of them changes.
 """
 
 from __future__ import annotations
@@ -33,19 +38,25 @@ class Vault:
     embed_depth: int = 3
     matcher: TermMatcher = field(default_factory=TermMatcher)
     mark_mode: MarkMode = "first-per-section"
-    # Reads a note's whole cached parse when ``notes`` holds only its facts (see ingest.light).
+    # Reads a note's whole parse when ``notes`` does not hold it (a worker, a partial run).
     loader: Callable[[VaultPath], ParsedNote] | None = None
     _full: dict[VaultPath, ParsedNote] = field(default_factory=dict)
     _stack: list[VaultPath] = field(default_factory=list)
+    reads: set[str] = field(default_factory=set)  # the inputs handed out since last cleared
 
     def full(self, path: VaultPath) -> ParsedNote:
-        """The note with its HTML, loaded once if ``notes`` has only the light version."""
+        """The note's whole parse (its body included), loaded once."""
+        self.reads.add(f"note:{path}")
         if self.loader is None:
             return self.notes[path]
         found = self._full.get(path)
         if found is None:
             found = self._full[path] = self.loader(path)
         return found
+
+    def links_of(self, path: VaultPath) -> list[ResolvedLink]:
+        self.reads.add(f"links:{path}")
+        return self.links.get(path, [])
 
 
 def _attr(value: str) -> str:
@@ -146,7 +157,7 @@ def _embed_html(vault: Vault, link: ResolvedLink | None) -> str:
 
 def finalize(vault: Vault, path: VaultPath, html: str) -> str:
     """Replace the placeholders in ``html``, a fragment of note ``path``."""
-    links = vault.links.get(path, [])
+    links = vault.links_of(path)
 
     def pick(index: str) -> ResolvedLink | None:
         i = int(index)
@@ -159,4 +170,5 @@ def finalize(vault: Vault, path: VaultPath, html: str) -> str:
 def render_note(vault: Vault, path: VaultPath) -> str:
     """The note's final HTML: links resolved, embeds filled in, glossary terms marked."""
     html = finalize(vault, path, vault.full(path).html)
+    vault.reads.update(("marks", f"owned:{path}"))  # the glossary, and the terms it defines
     return vault.matcher.mark(html, note_path=path, mode=vault.mark_mode)

@@ -1,0 +1,216 @@
+"""After any sequence of edits, an incremental index holds exactly what a full index of the
+same files holds: pages, links and where they land, backlinks, terms, tags, search rows.
+
+Random small vaults take random edits (notes and attachments added, edited, renamed, moved,
+deleted; headings, block ids, aliases, glossary lines; sized, nested and heading embeds;
+links to notes that are missing or appear later). After each step the vault is indexed three
+ways: by an index run against the database of the previous steps (``studynotes index``), by
+an index run that keeps its memory between runs (the server's watcher), and from scratch.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import Engine
+
+from studynotes.config import Settings
+from studynotes.db.session import open_database
+from studynotes.ingest.pipeline import IndexState, index_vault
+
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+# Few names, so that links land, notes collide and edits meet each other often.
+NOTES = ["Alpha.md", "Beta.md", "sub/Gamma.md", "sub/Alpha.md", "deep/Delta.md", "beta-2.md"]
+ATTACHMENTS = ["img.png", "sub/pic.png", "deep/doc.pdf"]
+TARGETS = ["Alpha", "Beta", "Gamma", "sub/Alpha", "Delta", "beta-2", "Missing", "Later"]
+HEADINGS = ["Intro", "Details", "Usage"]
+BLOCKS = ["b1", "b2"]
+
+_link_target = st.sampled_from(TARGETS)
+_heading = st.sampled_from(HEADINGS)
+_block = st.sampled_from(BLOCKS)
+_image = st.sampled_from(["img.png", "pic.png", "sub/pic.png", "doc.pdf", "gone.png"])
+_size = st.sampled_from(["", "|300", "|200x100", "|caption"])
+
+LINE = st.one_of(
+    st.builds(lambda h: f"# {h}", _heading),
+    st.builds(lambda h: f"## {h}", _heading),
+    st.builds(lambda b: f"A sentence with a block. ^{b}", _block),
+    st.builds(lambda b: f"- an item ^{b}", _block),
+    st.builds(lambda t: f"See [[{t}]] here.", _link_target),
+    st.builds(lambda t, h: f"See [[{t}#{h}]].", _link_target, _heading),
+    st.builds(lambda t, b: f"See [[{t}#^{b}]].", _link_target, _block),
+    st.builds(lambda t: f"See [[{t}|shown text]].", _link_target),
+    st.builds(lambda t: f"![[{t}]]", _link_target),
+    st.builds(lambda t, h: f"![[{t}#{h}]]", _link_target, _heading),
+    st.builds(lambda t, b: f"![[{t}#^{b}]]", _link_target, _block),
+    st.builds(lambda i, s: f"![[{i}{s}]]", _image, _size),
+    st.sampled_from(
+        [
+            "**Transformer**: a model built from attention layers.",
+            "**Attention**: a weighting of every token by relevance.",
+            "- **LoRA** — low-rank adapters added to frozen weights.",
+            "**Alpha**: the first letter, linked from [[Beta]].",
+            "Transformers use attention, and LoRA tunes them.",
+            "Alpha and Beta are mentioned here; so is attention.",
+            "Plain text with `inline code` and $x^2$ math.",
+            "#topic and #topic/sub tags.",
+            "",
+        ]
+    ),
+)
+
+
+@st.composite
+def note_text(draw: st.DrawFn) -> str:
+    head = ""
+    if draw(st.booleans()):
+        aliases = draw(st.lists(st.sampled_from(["Later", "A1", "Gamma"]), max_size=2))
+        flag = draw(st.sampled_from(["", "glossary: true\n"]))
+        head = f"---\naliases: [{', '.join(aliases)}]\n{flag}---\n"
+    lines = draw(st.lists(LINE, min_size=1, max_size=8))
+    return head + "\n\n".join(lines) + "\n"
+
+
+class IncrementalEqualsFull(RuleBasedStateMachine):
+    snap: ClassVar[Callable[[Engine], Snapshot]]
+    diff: ClassVar[Callable[[Snapshot, Snapshot], list[str]]]
+    template: ClassVar[Path]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp(prefix="sn-incr-"))
+        self.vault = self.tmp / "vault"
+        self.vault.mkdir()
+        self.clock = 1_700_000_000_000_000_000  # every write moves a file's stamp forward
+        self.cli = self._database("cli")
+        self.watcher = self._database("watcher")
+        self.state = IndexState()
+        self.settings = Settings(vault=self.vault, workers=1)
+
+    def _database(self, name: str) -> Engine:
+        path = self.tmp / f"{name}.sqlite3"
+        shutil.copyfile(self.template, path)
+        return open_database(f"sqlite:///{path}")
+
+    def _write(self, rel: str, data: bytes) -> None:
+        path = self.vault / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.clock += 10_000_000
+        os.utime(path, ns=(self.clock, self.clock))
+
+    def _existing(self, names: list[str]) -> list[str]:
+        return [n for n in names if (self.vault / n).exists()]
+
+    @initialize(bodies=st.lists(note_text(), min_size=len(NOTES), max_size=len(NOTES)))
+    def start(self, bodies: list[str]) -> None:
+        """A vault where every name exists, so edits meet links and embeds from the start."""
+        for name, body in zip(NOTES, bodies, strict=True):
+            self._write(name, body.encode())
+        self._write(ATTACHMENTS[0], b"\x89PNG\r\n\x1a\nfirst")
+
+    @rule(name=st.sampled_from(NOTES), body=note_text())
+    def write_note(self, name: str, body: str) -> None:
+        self._write(name, body.encode())
+
+    @rule(name=st.sampled_from(NOTES), extra=LINE)
+    def append_line(self, name: str, extra: str) -> None:
+        path = self.vault / name
+        old = path.read_bytes() if path.exists() else b""
+        self._write(name, old + f"\n{extra}\n".encode())
+
+    @rule(
+        name=st.sampled_from(NOTES),
+        to=_link_target,
+        part=st.sampled_from(["", *(f"#{h}" for h in HEADINGS), *(f"#^{b}" for b in BLOCKS)]),
+        embed=st.booleans(),
+    )
+    def add_link(self, name: str, to: str, part: str, embed: bool) -> None:
+        """Links and embeds are what ties one note's page to another's edits."""
+        self.append_line(name, f"{'!' if embed else ''}[[{to}{part}]]")
+
+    @rule(name=st.sampled_from(NOTES), level=st.sampled_from(["#", "##"]), heading=_heading)
+    def add_heading(self, name: str, level: str, heading: str) -> None:
+        self.append_line(name, f"{level} {heading}")
+
+    @rule(name=st.sampled_from(NOTES))
+    def touch(self, name: str) -> None:
+        path = self.vault / name
+        if path.exists():
+            self._write(name, path.read_bytes())
+
+    @rule(name=st.sampled_from(NOTES))
+    def delete_note(self, name: str) -> None:
+        (self.vault / name).unlink(missing_ok=True)
+
+    @rule(source=st.sampled_from(NOTES), dest=st.sampled_from([*NOTES, "Later.md", "x/Later.md"]))
+    def move_note(self, source: str, dest: str) -> None:
+        path = self.vault / source
+        if path.exists() and source != dest:
+            data = path.read_bytes()
+            path.unlink()
+            self._write(dest, data)
+
+    @rule(name=st.sampled_from(ATTACHMENTS), present=st.booleans())
+    def attachment(self, name: str, present: bool) -> None:
+        if present:
+            self._write(name, b"\x89PNG\r\n\x1a\n" + name.encode())
+        else:
+            (self.vault / name).unlink(missing_ok=True)
+
+    @invariant()
+    def incremental_equals_full(self) -> None:
+        index_vault(self.settings, self.cli)
+        index_vault(self.settings, self.watcher, state=self.state)
+        full = self._database(f"full-{self.clock}")
+        try:
+            index_vault(self.settings, full)
+            want = self.snap(full)
+        finally:
+            full.dispose()
+        for name, engine in (("index run", self.cli), ("watcher", self.watcher)):
+            problems = self.diff(self.snap(engine), want)
+            assert not problems, f"{name} differs from a full index:\n" + "\n".join(problems)
+
+    def teardown(self) -> None:
+        self.cli.dispose()
+        self.watcher.dispose()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def test_incremental_index_equals_full_index(
+    tmp_path: Path,
+    index_snapshot: Callable[[Engine], Snapshot],
+    index_differences: Callable[[Snapshot, Snapshot], list[str]],
+) -> None:
+    template = tmp_path / "empty.sqlite3"
+    open_database(f"sqlite:///{template}").dispose()  # migrated once, copied per database
+    IncrementalEqualsFull.snap = staticmethod(index_snapshot)
+    IncrementalEqualsFull.diff = staticmethod(index_differences)
+    IncrementalEqualsFull.template = template
+    examples = int(os.environ.get("STUDYNOTES_INCREMENTAL_EXAMPLES", "100"))
+    run_state_machine_as_test(
+        IncrementalEqualsFull,
+        settings=settings(
+            max_examples=examples,
+            stateful_step_count=12,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        ),
+    )
