@@ -40,6 +40,10 @@ _MAX_LATEX = 10_000
 # latex2mathml writes symbols as character references inside text; we decode them so
 # ElementTree's own escaping is the only escaping (its `unescape` pass would let `<` through).
 _CHAR_REF_RE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
+# `aligned`, the environment math notes use most (MathJax renders it in Obsidian), is one
+# latex2mathml lacks: its `&` showed as text and its rows ran into one line. `align*` lays
+# out the same right/left column pairs as a table; the `[t]`-style position is dropped.
+_ALIGNED_RE = re.compile(r"\\(begin\{aligned\}(?:\[[tcb]\])?|end\{aligned\})")
 
 
 def math_plugin(md: MarkdownIt) -> None:
@@ -117,13 +121,17 @@ def render_latex(latex: str, display: Literal["inline", "block"] = "inline") -> 
         title = f"Formula too long to render ({len(latex)} > {_MAX_LATEX} characters)"
         return f'<code class="math-error" title="{title}">{escapeHtml(latex)}</code>'
     try:
-        element = convert_to_element(latex, display=display)
+        element = convert_to_element(_ALIGNED_RE.sub(_as_align, latex), display=display)
         _decode_char_refs(element)
         return tostring(element, encoding="unicode")
     except Exception as exc:  # latex2mathml raises many types for malformed input
         message = f"Cannot render formula ({type(exc).__name__}): {exc}".rstrip(": ")
         title = escapeHtml(message[:_MAX_ERROR_TITLE])
         return f'<code class="math-error" title="{title}">{escapeHtml(latex)}</code>'
+
+
+def _as_align(match: re.Match[str]) -> str:
+    return r"\begin{align*}" if match[1].startswith("begin") else r"\end{align*}"
 
 
 def _decode_char_refs(element: Element) -> None:
