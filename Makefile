@@ -11,7 +11,7 @@ BENCH_ARGS ?=
 install: $(STAMP)
 
 # Reinstall only when the project's dependencies change; code changes need no reinstall.
-$(STAMP): pyproject.toml setup.py
+$(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'

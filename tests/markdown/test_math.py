@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,9 +10,12 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.utils import read_fixture_file
 
+from studynotes.markdown import make_parser
 from studynotes.markdown.math import math_plugin, render_latex
 
-CASES = read_fixture_file(Path(__file__).parent / "fixtures" / "math.md")
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = read_fixture_file(FIXTURES / "math.md")
+NOTE_CASES = read_fixture_file(FIXTURES / "math_in_notes.md")
 
 
 @pytest.fixture
@@ -24,6 +28,39 @@ def test_math_fixture_renders_as_expected(
     md: MarkdownIt, line: int, title: str, source: str, expected: str
 ) -> None:
     assert md.render(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "source", "expected"), NOTE_CASES, ids=[c[1] for c in NOTE_CASES]
+)
+def test_display_math_in_callouts_and_lists_renders_as_obsidian_shows_it(
+    line: int, title: str, source: str, expected: str
+) -> None:
+    assert make_parser().render(source) == expected
+
+
+# Each `$$` line starts a scan for its closing line; the scan stops at the next `$$`, so a
+# note of many openers, closers or both is parsed in linear time.
+DOLLAR_SHAPES = {
+    "openers with text": "$$a\n",
+    "bare dollar lines": "$$\n",
+    "a text line then math with a dash line": "a\n$$\n- b\n",
+    "an opener in each list item": "- a\n  $$\n",
+    "openers in a quote": "> $$\n> - a\n",
+}
+
+
+@pytest.mark.parametrize("unit", DOLLAR_SHAPES.values(), ids=DOLLAR_SHAPES.keys())
+def test_many_dollar_lines_parse_in_linear_time(unit: str) -> None:
+    md = make_parser()
+
+    def seconds(text: str) -> float:
+        start = time.perf_counter()
+        md.parse(text)
+        return time.perf_counter() - start
+
+    small, large = seconds(unit * 1_000), seconds(unit * 4_000)
+    assert large < 8 * small + 0.1, (small, large)
 
 
 @pytest.mark.parametrize(

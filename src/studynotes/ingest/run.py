@@ -13,12 +13,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Engine
 
+from studynotes.ingest.pool import make_pool
 from studynotes.ingest.report import Progress
 from studynotes.ingest.resolve import ResolvedLink
 from studynotes.ingest.scratch import Scratch
@@ -73,10 +73,7 @@ class Run:
 
     def pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            ctx = get_context("forkserver")
-            # Workers fork from a server that has the parser loaded, not a fresh interpreter.
-            ctx.set_forkserver_preload(["studynotes.ingest.work"])
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+            self._pool = make_pool(self.workers)
         return self._pool
 
     def parallel(self, count: int) -> bool:

@@ -1,8 +1,14 @@
 """``$inline$`` and ``$$display$$`` math, typeset on the server as MathML.
 
-Parsing is mdit_py_plugins' dollarmath, configured so prose prices (``$5 and $10``) stay
-text. Rendering uses latex2mathml; browsers render MathML natively, so pages need no
-math JavaScript. A formula latex2mathml rejects shows its source in a
+Inline math is mdit_py_plugins' dollarmath, configured so prose prices (``$5 and $10``)
+stay text. Display math on its own lines is our block rule, which reads it as Obsidian
+does: a ``$$`` line may follow a text line directly (it ends the paragraph, as a list
+would), in a callout or a list item too, and every line up to the closing ``$$`` is math,
+whatever it begins with: ``- x``, ``+ y``, ``# n``, ``> 0`` or ``1.`` never become a list,
+heading or quote, and a blank line does not end it. Without a closing ``$$`` it stays text.
+
+Rendering uses latex2mathml; browsers render MathML natively, so pages need no math
+JavaScript. A formula latex2mathml rejects shows its source in a
 ``<code class="math-error">`` instead of breaking the page.
 
 Display math written inside a paragraph (``text $$x$$ text``) renders as
@@ -21,6 +27,7 @@ from latex2mathml.converter import convert_to_element
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererProtocol
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -33,6 +40,10 @@ _MAX_LATEX = 10_000
 # latex2mathml writes symbols as character references inside text; we decode them so
 # ElementTree's own escaping is the only escaping (its `unescape` pass would let `<` through).
 _CHAR_REF_RE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
+# `aligned`, the environment math notes use most (MathJax renders it in Obsidian), is one
+# latex2mathml lacks: its `&` showed as text and its rows ran into one line. `align*` lays
+# out the same right/left column pairs as a table; the `[t]`-style position is dropped.
+_ALIGNED_RE = re.compile(r"\\(begin\{aligned\}(?:\[[tcb]\])?|end\{aligned\})")
 
 
 def math_plugin(md: MarkdownIt) -> None:
@@ -45,10 +56,62 @@ def math_plugin(md: MarkdownIt) -> None:
         allow_blank_lines=False,
         double_inline=True,
     )
+    # Same place as dollarmath's block rule (before fences), but it may end a paragraph,
+    # a quote or a list, as Obsidian lets a `$$` line do.
+    md.block.ruler.at(
+        "math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
     md.add_render_rule("math_inline", _render_inline)
     md.add_render_rule("math_inline_double", _render_inline_display)
     md.add_render_rule("math_block", _render_block)
     md.add_render_rule("math_block_label", _render_block)
+
+
+def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    """``$$`` display math from ``startLine`` to the line that ends with the closing ``$$``.
+
+    Blank lines belong to it, as in Obsidian. The scan stops at a line outside the current
+    list item and at any other ``$$`` (a closing one not at the end of its line is not a
+    block), so each line is looked at by at most one scan: parsing stays linear however
+    many ``$$`` a note has.
+    """
+    if state.is_code_block(startLine):
+        return False
+    first = state.src[state.bMarks[startLine] + state.tShift[startLine] : state.eMarks[startLine]]
+    first = first.rstrip()
+    if not first.startswith("$$"):
+        return False
+    body = first[2:]
+    if "$$" in body:  # `$$x$$` alone on its line; `$$x$$ and text` is inline math
+        if body.find("$$") != len(body) - 2 or not body[:-2].strip():
+            return False
+        lines, last = [body[:-2]], startLine
+    else:
+        floor = min(state.blkIndent, state.sCount[startLine])
+        lines, last = [body], -1
+        for line in range(startLine + 1, endLine):
+            start = state.bMarks[line] + state.tShift[line]
+            text = state.src[start : state.eMarks[line]].rstrip()
+            if text and state.sCount[line] < floor:  # the list item ended before it
+                return False
+            if "$$" in text:
+                if text.find("$$") != len(text) - 2:
+                    return False
+                lines.append(text[:-2])
+                last = line
+                break
+            lines.append(text)
+        if last < 0:
+            return False
+    if silent:
+        return True
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.content = "\n".join(lines)
+    token.markup = "$$"
+    token.map = [startLine, last + 1]
+    state.line = last + 1
+    return True
 
 
 @lru_cache(maxsize=2048)
@@ -58,13 +121,17 @@ def render_latex(latex: str, display: Literal["inline", "block"] = "inline") -> 
         title = f"Formula too long to render ({len(latex)} > {_MAX_LATEX} characters)"
         return f'<code class="math-error" title="{title}">{escapeHtml(latex)}</code>'
     try:
-        element = convert_to_element(latex, display=display)
+        element = convert_to_element(_ALIGNED_RE.sub(_as_align, latex), display=display)
         _decode_char_refs(element)
         return tostring(element, encoding="unicode")
     except Exception as exc:  # latex2mathml raises many types for malformed input
         message = f"Cannot render formula ({type(exc).__name__}): {exc}".rstrip(": ")
         title = escapeHtml(message[:_MAX_ERROR_TITLE])
         return f'<code class="math-error" title="{title}">{escapeHtml(latex)}</code>'
+
+
+def _as_align(match: re.Match[str]) -> str:
+    return r"\begin{align*}" if match[1].startswith("begin") else r"\end{align*}"
 
 
 def _decode_char_refs(element: Element) -> None:
