@@ -54,10 +54,13 @@ DOLLAR_SHAPES = {
 def test_many_dollar_lines_parse_in_linear_time(unit: str) -> None:
     md = make_parser()
 
-    def seconds(text: str) -> float:
-        start = time.perf_counter()
-        md.parse(text)
-        return time.perf_counter() - start
+    def seconds(text: str) -> float:  # the best of three: other processes share the cores
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            md.parse(text)
+            best = min(best, time.perf_counter() - start)
+        return best
 
     small, large = seconds(unit * 1_000), seconds(unit * 4_000)
     assert large < 8 * small + 0.1, (small, large)
