@@ -231,10 +231,19 @@ def _render_and_store(
     clock: float,
 ) -> Memo:
     fresh = parsed.fresh
-    slugs = store.assign_slugs(notes)
-    link_fps = {p: plan.links_fp(resolved.links[p], slugs) for p in notes}
-    inputs = plan.Inputs(parsed.hashes, link_fps, resolved.marks_fp, resolved.owned, config)
     old = memo.notes
+    # Slugs are a function of the set of paths; a link's fingerprint of its own resolution
+    # and those slugs: with both unchanged, last run's values stand.
+    same = (
+        memo.version == PARSER_VERSION and len(old) == len(notes) and all(p in old for p in notes)
+    )
+    slugs = {p: old[p].slug for p in notes} if same else store.assign_slugs(notes)
+    last = memo.resolved if same and memo.resolved is not None else {}
+    link_fps = {
+        p: old[p].links_fp if last.get(p) is links else plan.links_fp(links, slugs)
+        for p, links in resolved.links.items()
+    }
+    inputs = plan.Inputs(parsed.hashes, link_fps, resolved.marks_fp, resolved.owned, config)
     deps = {p: m.render_deps for p, m in old.items()}
     paths = [p for p in notes if p in fresh or p not in old or inputs.stale(deps.get(p, {}))]
     relink = {p for p in notes if p in fresh or p not in old or old[p].links_fp != link_fps[p]}
