@@ -90,15 +90,37 @@ def test_deleted_note_disappears_and_its_links_become_unresolved(
     assert resolved is False
 
 
-def test_slugs_stay_stable_when_a_clashing_note_arrives(vault_copy: Path, engine: Engine) -> None:
-    (vault_copy / "A B.md").write_text("first\n")
+def test_clashing_slugs_go_by_path_order_whichever_note_came_first(
+    vault_copy: Path, engine: Engine
+) -> None:
+    (vault_copy / "a-b.md").write_text("second in path order, first on disk\n")
+    (vault_copy / "Linker.md").write_text("See [[a-b]].\n")
     _index(vault_copy, engine)
-    (vault_copy / "a-b.md").write_text("second\n")
+    assert 'href="/notes/a-b"' in _html(engine, "Linker.md")
+    (vault_copy / "A B.md").write_text("first in path order\n")
     _index(vault_copy, engine)
     with engine.connect() as conn:
         slugs = {p: s for p, s in conn.execute(select(Note.path, Note.slug))}
-    assert slugs["A B.md"] == "a-b"
+    assert slugs["A B.md"] == "a-b"  # as a full index of these files gives them
     assert slugs["a-b.md"] == "a-b-2"
+    assert 'href="/notes/a-b-2"' in _html(engine, "Linker.md")  # links follow the slug
+
+
+def test_an_edit_to_an_embedded_note_keeps_the_embedders_image_size(
+    tmp_path: Path, engine: Engine
+) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "img.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (vault / "A.md").write_text("![[img.png|300]]\n\n![[B]]\n")
+    (vault / "B.md").write_text("First line of B.\n")
+    _index(vault, engine)
+    (vault / "B.md").write_text("First line of B.\nA line added later.\n")
+    _touch_later(vault / "B.md")
+    _index(vault, engine)
+    html = _html(engine, "A.md")
+    assert 'width="300"' in html
+    assert "A line added later." in html
 
 
 def test_glossary_terms_are_stored_with_their_note(vault_copy: Path, engine: Engine) -> None:
