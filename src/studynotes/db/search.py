@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError
 
+from studynotes.cjk import CJK_CHAR, CJK_CLASS
 from studynotes.db.models import (
     Alias,
     Heading,
@@ -96,11 +97,8 @@ _WORD_FUZZ = 0.9  # one word of a longer name matching counts a little less
 # A fragment stands for at most this many words, the shortest first: each one more makes
 # BM25 slower on every note, and one as loose as "ing" is in hundreds of them.
 _FRAGMENT_WORDS = 8
-_CJK_CLASS = (
-    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"
-)
-_CJK = re.compile(_CJK_CLASS)
-_CJK_WORD = re.compile(rf"(?<!\S)\S*?{_CJK_CLASS}\S*")  # a whitespace-separated word with CJK
+_CJK = CJK_CHAR
+_CJK_WORD = re.compile(rf"(?<!\S)\S*?{CJK_CLASS}\S*")  # a whitespace-separated word with CJK
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s")
