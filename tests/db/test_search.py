@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, text
 
 from studynotes.config import Settings
-from studynotes.db import search as search_module
 from studynotes.db.models import Base
 from studynotes.db.search import (
+    MAX_QUERY_CHARS,
     SearchResults,
     include_in_schema,
     mentions,
@@ -403,15 +403,16 @@ def test_schema_comparison_skips_only_the_search_tables(tmp_path: Path) -> None:
 # --- the portable search --------------------------------------------------------------------
 
 
-def test_without_fts_like_search_ranks_title_matches_first(
-    conn: Connection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search_module, "_has_fts", lambda _conn: False)
-    notes = search(conn, "quantization").notes
+def test_without_fts_like_search_ranks_title_matches_first(fresh: tuple[Path, Engine]) -> None:
+    _, engine = fresh
+    with engine.begin() as conn:  # the index's tables gone, as on a database without FTS5
+        for table in ("search_vocab", "search_fts", "search_cjk", "search_docs"):
+            conn.execute(text(f"DROP TABLE {table}"))
+    notes = _find(engine, "quantization").notes
     assert [n.title for n in notes] == ["Quantization", "Compression"]
     assert "<mark>Quantization</mark>" in notes[1].snippet_html
-    assert _titles(search(conn, "注意力")) == ["Transformers"]
-    assert _titles(search(conn, "#prompting")) == ["Prompting", "Transformers"]
+    assert _titles(_find(engine, "注意力")) == ["Transformers"]
+    assert _titles(_find(engine, "#prompting")) == ["Prompting", "Transformers"]
 
 
 # --- any query ------------------------------------------------------------------------------
@@ -428,7 +429,7 @@ NASTY = [
 @pytest.mark.parametrize("q", NASTY)
 def test_malformed_query_returns_normally(conn: Connection, q: str) -> None:
     results = search(conn, q)
-    assert len(results.query) <= search_module.MAX_QUERY_CHARS
+    assert len(results.query) <= MAX_QUERY_CHARS
 
 
 query_text = st.lists(
