@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from studynotes.db.search import (
     search,
     sync_search_index,
 )
+from studynotes.db.search.snippets import MAX_SNIPPET_CHARS
 from studynotes.db.session import alembic_config, open_database
 from studynotes.ingest.pipeline import index_vault
 
@@ -72,6 +74,8 @@ and its references.
     "Escaping.md": """# Escaping
 
 Code such as `<b>bold</b>` and a < b && c > d, compared by the kaboom operator.
+
+Written as code: `[[Glossary#Beam|beam]]` and `![[whirligig.png]]` and `[[Prompting]]`.
 """,
 }
 
@@ -256,6 +260,35 @@ def test_snippet_escapes_note_text_and_marks_matches(conn: Connection) -> None:
     assert "&lt;b&gt;bold&lt;/b&gt;" in hit.snippet_html
     assert "a &lt; b &amp;&amp; c &gt; d" in hit.snippet_html
     assert "<b>" not in hit.snippet_html
+
+
+def test_snippet_shows_link_syntax_as_obsidian_shows_links(conn: Connection) -> None:
+    (hit,) = search(conn, "whirligig").notes
+    assert "code: beam and <mark>whirligig</mark>.png and Prompting." in hit.snippet_html
+    assert "[[" not in hit.snippet_html and "]]" not in hit.snippet_html
+
+
+def test_a_long_note_is_quoted_from_its_current_text(fresh: tuple[Path, Engine]) -> None:
+    vault, engine = fresh
+    note = vault / "Long.md"
+    filler = "Plain words about nothing much at all.\n" * 1000  # indexed in pieces
+    note.write_text(f"# Long\n\n{filler}\nThe ornithopter lands.\n", encoding="utf-8")
+    _index(vault, engine)
+    (hit,) = _find(engine, "ornithopter").notes
+    assert (
+        hit.snippet_html.startswith("\u2026")
+        and "<mark>ornithopter</mark> lands" in hit.snippet_html
+    )
+    note.write_text(note.read_text().replace("ornithopter", "gyrocopter"), encoding="utf-8")
+    _touch_later(note)
+    _index(vault, engine)
+    assert _find(engine, "ornithopter").notes == []
+    (hit,) = _find(engine, "gyrocopter").notes
+    assert "<mark>gyrocopter</mark> lands" in hit.snippet_html
+    note.unlink()
+    _index(vault, engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM search_pieces")).scalar_one() == 0
 
 
 def test_limit_caps_terms_and_notes(conn: Connection) -> None:
@@ -449,7 +482,9 @@ query_text = st.lists(
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(q=query_text)
-def test_any_query_returns_safe_results(conn: Connection, q: str) -> None:
+def test_any_query_returns_safe_short_snippets(conn: Connection, q: str) -> None:
     results = search(conn, q)
     for note in results.notes:
-        assert "<" not in re.sub(r"</?mark>", "", note.snippet_html)
+        text_only = re.sub(r"</?mark>", "", note.snippet_html)
+        assert "<" not in text_only and "[[" not in text_only
+        assert len(html.unescape(text_only)) <= MAX_SNIPPET_CHARS + 1

@@ -9,9 +9,11 @@ from sqlalchemy import Connection, or_, select
 
 from studynotes.cjk import has_cjk
 from studynotes.db.models import Link, Note
+from studynotes.db.search.pieces import HAS_PIECES
+from studynotes.db.search.portable import window_snippets
 from studynotes.db.search.query import quote
 from studynotes.db.search.schema import BODY, has_fts, run
-from studynotes.db.search.snippets import ELLIPSIS, plain_text
+from studynotes.db.search.snippets import MARKS, as_text, marked, text_snippets, word_snippets
 
 __all__ = ["mentions"]
 
@@ -47,31 +49,20 @@ def mentions(
             if unlinked_from is not None:
                 params["me"] = unlinked_from
             if has_cjk(phrase):  # the runs hold CJK only: the snippet comes from the body
-                ids = run(
-                    conn,
-                    f"SELECT rowid FROM search_cjk WHERE search_cjk MATCH :m{linked} LIMIT :n",
-                    params,
-                ).scalars()
+                ids = run(conn, f"{_CJK_IDS}{linked} LIMIT :n", params).scalars()
                 new = [nid for nid in ids if nid not in found]
-                if not new:
-                    continue
-                bodies = run(
-                    conn,
-                    "SELECT note_id, body FROM search_docs WHERE note_id IN :ids",
-                    {"ids": new},
-                )
-                texts: dict[int, str] = {nid: body for nid, body in bodies}
-                for nid in new:
-                    found[nid] = plain_text(texts.get(nid, ""), [phrase])
+                for nid, snippet in text_snippets(conn, new, [phrase], [phrase]).items():
+                    found[nid] = as_text(snippet)
                 continue
-            rows = run(
-                conn,
-                f"SELECT rowid, snippet(search_fts, {BODY}, '', '', '{ELLIPSIS}', 24) "
-                f"FROM search_fts WHERE search_fts MATCH :m{linked} LIMIT :n",
-                params,
-            )
+            rows = run(conn, f"{_WORD_SNIPPETS}{linked} LIMIT :n", {**params, **_MARKS})
+            late: list[int] = []
             for nid, snippet in rows:
-                found.setdefault(nid, " ".join((snippet or "").split()))
+                if snippet is None:
+                    late.append(nid)
+                else:
+                    found.setdefault(nid, as_text(marked(snippet)))
+            for nid, snippet in word_snippets(conn, [quote(phrase)], late).items():
+                found.setdefault(nid, as_text(snippet))
         return list(found.items())[:limit]
     skip: set[int] = set()
     if unlinked_from is not None:
@@ -79,8 +70,17 @@ def mentions(
             select(Link.source_id).where(Link.target_id == unlinked_from)
         ).scalars()}  # fmt: skip
     likes = [Note.text.ilike(f"%{p}%") for p in wanted]
-    rows = conn.execute(select(Note.id, Note.text).where(or_(*likes)).limit(limit + len(skip)))
-    for nid, body in rows:
-        if nid not in skip:
-            found[nid] = plain_text(body, wanted)
-    return list(found.items())[:limit]
+    ids = conn.execute(select(Note.id).where(or_(*likes)).limit(limit + len(skip))).scalars()
+    kept = [nid for nid in ids if nid not in skip]
+    snippets = window_snippets(conn, kept, wanted)
+    return [(nid, as_text(snippets[nid])) for nid in kept][:limit]
+
+
+_CJK_IDS = "SELECT rowid FROM search_cjk WHERE search_cjk MATCH :m"
+# Short notes are quoted by snippet() in the query; long ones from a piece (``pieces``).
+_WORD_SNIPPETS = (
+    f"SELECT rowid, CASE WHEN NOT {HAS_PIECES.format(table='search_fts')} "
+    f"THEN snippet(search_fts, {BODY}, :open, :close, :dots, :tokens) END "
+    "FROM search_fts WHERE search_fts MATCH :m"
+)
+_MARKS = {**MARKS, "open": "", "close": ""}

@@ -14,9 +14,10 @@ from sqlalchemy import Connection, Row, bindparam, select
 from studynotes.cjk import has_cjk
 from studynotes.db.models import Note
 from studynotes.db.search.hits import Hit
-from studynotes.db.search.query import loose, quote, words_match
+from studynotes.db.search.pieces import HAS_PIECES
+from studynotes.db.search.query import all_of, loose, quote, word_parts, words_match
 from studynotes.db.search.schema import BODY, COLUMNS, run
-from studynotes.db.search.snippets import CLOSE, ELLIPSIS, OPEN, SNIPPET_TOKENS, marked, plain
+from studynotes.db.search.snippets import MARKS, marked, text_snippets, word_snippets
 from studynotes.db.search.tags import TagMatch, scope
 from studynotes.db.search.vocabulary import fragments_match
 
@@ -31,7 +32,7 @@ def fts_notes(conn: Connection, words: list[str], tags: list[TagMatch], limit: i
     """Words (the note named so first), then fragments of words; CJK goes its own way."""
     if any(has_cjk(w) for w in words):
         return _cjk_notes(conn, words, tags, limit)
-    hits = _word_notes(conn, words_match(words), tags, [], limit)
+    hits = _word_notes(conn, word_parts(words), tags, [], limit)
     named = loose(" ".join(words))
     for hit in hits:
         if loose(hit.title) == named:  # the note named so comes first
@@ -60,16 +61,17 @@ def _ranked(
     BM25 orders each tier: FTS5's BM25 adds the column weights up before saturating term
     frequency, so a word repeated in a body can outscore the same word in a title; the tiers
     settle that. The first tier is the same query limited to the title and alias columns
-    (a column filter, not a second lookup per row). ``ORDER BY rank`` lets FTS5 sort, and
-    then snippet() costs only the rows returned: asked for afterwards, it would re-run the
-    match for each.
+    (a column filter, not a second lookup per row). Both tiers are limited in SQL, and
+    ``ORDER BY rank`` lets FTS5 sort, so snippet() costs only the rows returned (asked for
+    afterwards, it would re-run the match for each); it quotes short notes only, and the
+    snippet is None for the others (long notes: ``pieces``) and for the first tier.
     """
     sql = (
         f"SELECT {fts}.rowid, rank{{}} FROM {fts} WHERE {fts} MATCH :m AND rank MATCH :rank"
         f"{where} ORDER BY rank LIMIT :n"
     )
-    snippet = f", snippet({fts}, {BODY}, :open, :close, :dots, {SNIPPET_TOKENS})"
-    marks = {"open": OPEN, "close": CLOSE, "dots": ELLIPSIS} if snippets else {}
+    short = "NOT " + HAS_PIECES.format(table=fts)
+    snippet = f", CASE WHEN {short} THEN snippet({fts}, {BODY}, :open, :close, :dots, :tokens) END"
     args = {**params, "rank": _RANK, "n": limit}
     out: list[tuple[int, float, str | None]] = [
         (nid, 1.0 + _squash(rank), None)
@@ -78,21 +80,13 @@ def _ranked(
     if len(out) < limit:
         named = {nid for nid, _, _ in out}
         found: dict[int, str | None] = {}
+        marks = MARKS if snippets else {}
         rows = run(conn, sql.format(snippet if snippets else ""), {**args, **marks, "m": match})
         for nid, rank, *snip in rows:
             found[nid] = snip[0] if snip else None
             if nid not in named and len(out) < limit:
                 out.append((nid, _squash(rank), found[nid]))
         out = [(nid, score, found.get(nid, snip)) for nid, score, snip in out]
-    missing = [nid for nid, _, snip in out if snip is None]
-    if snippets and missing:  # named notes the second tier did not reach
-        rows = run(
-            conn,
-            f"SELECT rowid, {snippet[2:]} FROM {fts} WHERE {fts} MATCH :m AND rowid IN :ids",
-            {**marks, "m": match, "ids": missing},
-        )
-        late: dict[int, str] = {nid: snip for nid, snip in rows}
-        out = [(nid, score, late.get(nid, snip)) for nid, score, snip in out]
     return out
 
 
@@ -112,13 +106,14 @@ def _notes_by_id(conn: Connection, ids: list[int]) -> dict[int, Row[int, str, st
 
 
 def _word_notes(
-    conn: Connection, match: str, tags: list[TagMatch], seen: list[int], limit: int
+    conn: Connection, parts: list[str], tags: list[TagMatch], seen: list[int], limit: int
 ) -> list[Hit]:
     where, params = scope("search_fts", tags, seen)
-    ranked = _ranked(conn, "search_fts", match, where, params, limit, snippets=True)
+    ranked = _ranked(conn, "search_fts", all_of(parts), where, params, limit, snippets=True)
     notes = _notes_by_id(conn, [nid for nid, _, _ in ranked])
+    late = word_snippets(conn, parts, [nid for nid, _, snip in ranked if snip is None])
     return [
-        Hit(nid, n.slug, n.title, n.path, marked(snip), score)
+        Hit(nid, n.slug, n.title, n.path, late[nid] if snip is None else marked(snip), score)
         for nid, score, snip in ranked
         if (n := notes.get(nid)) is not None
     ]
@@ -160,16 +155,11 @@ def _cjk_notes(conn: Connection, words: list[str], tags: list[TagMatch], limit: 
             {**params, "n": limit},
         )
         ranked = [(nid, 1.5 if is_named else 0.5, None) for nid, is_named in rows]
-    rows = run(
-        conn,
-        "SELECT n.id, n.slug, n.title, n.path, d.body FROM notes n "
-        "JOIN search_docs d ON d.note_id = n.id WHERE n.id IN :ids",
-        {"ids": [nid for nid, _, _ in ranked]},
-    )
-    found = {row.id: row for row in rows}
-    shown = cjk + [w for w in latin if len(w) >= 3]
+    ids = [nid for nid, _, _ in ranked]
+    notes = _notes_by_id(conn, ids)
+    snippets = text_snippets(conn, ids, cjk + [w for w in latin if len(w) >= 3], cjk)
     return [
-        Hit(nid, n.slug, n.title, n.path, plain(n.body, shown), score)
+        Hit(nid, n.slug, n.title, n.path, snippets.get(nid, ""), score)
         for nid, score, _ in ranked
-        if (n := found.get(nid)) is not None
+        if (n := notes.get(nid)) is not None
     ]

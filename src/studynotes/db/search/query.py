@@ -14,11 +14,14 @@ __all__ = [
     "MAX_QUERY_CHARS",
     "WORD",
     "Query",
+    "all_of",
+    "any_of",
     "fold",
     "key",
     "loose",
     "parse",
     "quote",
+    "word_parts",
     "words_match",
 ]
 
@@ -79,8 +82,24 @@ def quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
+def word_parts(words: list[str]) -> list[str]:
+    """One FTS5 string per word; the last as a prefix too, as it may be unfinished (unless
+    it is one letter, which would stand for most words of the vault)."""
+    parts = [quote(w) for w in words]
+    if len(words[-1]) > 1:
+        parts[-1] += "*"
+    return parts
+
+
+def all_of(parts: list[str]) -> str:
+    """An FTS5 query for notes with every part (a group joins what follows only by AND)."""
+    return " AND ".join(parts)
+
+
+def any_of(parts: list[str]) -> str:
+    return " OR ".join(parts)
+
+
 def words_match(words: list[str]) -> str:
-    """Every word; the last as a prefix too, as it may be unfinished (unless it is one
-    letter, which would stand for most words of the vault)."""
-    match = " ".join(quote(w) for w in words)
-    return match + "*" if len(words[-1]) > 1 else match
+    """Every word, the last maybe unfinished: see ``word_parts``."""
+    return all_of(word_parts(words))

@@ -2,7 +2,8 @@
 and raw SQL against them.
 
 ``search_docs`` holds one row per note (migration 0002) with the columns below; ``search_fts``
-indexes its words and ``search_cjk`` trigrams of its CJK runs (0003).
+indexes its words, ``search_cjk`` trigrams of its CJK runs (0003) and ``search_pieces`` the
+bodies of long notes again, in pieces (0004).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ __all__ = [
 
 # Schema objects owned by migrations, not by the models: Alembic must not compare them.
 # ``search_trigram`` is revision 0002's, still found in databases not yet upgraded.
-_FTS_TABLES = ("search_fts", "search_cjk", "search_trigram")
+_FTS_TABLES = ("search_fts", "search_cjk", "search_pieces", "search_trigram")
 _SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
 SEARCH_TABLES = frozenset(
     [

@@ -10,7 +10,8 @@ from sqlalchemy import Connection, Row, select, text
 
 from studynotes.cjk import CJK_CLASS, has_cjk
 from studynotes.db.models import Note
-from studynotes.db.search.schema import COLS, COLUMNS, has_fts, run
+from studynotes.db.search.pieces import LONG_BODY, drop_pieces, store_pieces
+from studynotes.db.search.schema import BODY, COLS, COLUMNS, has_fts, run
 
 __all__ = ["sync_search_index"]
 
@@ -45,10 +46,11 @@ def sync_search_index(conn: Connection, *, note_ids: Sequence[int] | None) -> No
     if note_ids is None or _index_missing(conn):
         conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
         conn.execute(text("DELETE FROM search_cjk"))
+        drop_pieces(conn, None)
         conn.execute(text("DELETE FROM search_docs"))
         run(conn, _DOC_ROWS, {})
         conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
-        _index_cjk(conn, run(conn, _DOCS, {}))
+        _index_apart(conn, run(conn, _DOCS, {}))
         return
     orphans = conn.execute(
         text("SELECT note_id FROM search_docs WHERE note_id NOT IN (SELECT id FROM notes)")
@@ -73,6 +75,7 @@ def _reindex(conn: Connection, ids: list[int]) -> None:
         some,
     )
     run(conn, "DELETE FROM search_cjk WHERE rowid IN :ids", some)
+    drop_pieces(conn, ids)
     run(conn, "DELETE FROM search_docs WHERE note_id IN :ids", some)
     run(conn, _DOC_ROWS + " WHERE n.id IN :ids", some)
     run(
@@ -81,18 +84,24 @@ def _reindex(conn: Connection, ids: list[int]) -> None:
         f"SELECT note_id, {COLS} FROM search_docs WHERE note_id IN :ids",
         some,
     )
-    _index_cjk(conn, run(conn, _DOCS + " WHERE note_id IN :ids", some))
+    _index_apart(conn, run(conn, _DOCS + " WHERE note_id IN :ids", some))
 
 
-def _index_cjk(conn: Connection, docs: Iterable[Row[*tuple[Any, ...]]]) -> None:
-    """Put the CJK runs of these ``search_docs`` rows into ``search_cjk``."""
+def _index_apart(conn: Connection, docs: Iterable[Row[*tuple[Any, ...]]]) -> None:
+    """Put the CJK runs of these ``search_docs`` rows into ``search_cjk``, and the bodies of
+    the long ones in pieces into ``search_pieces``."""
     rows = []
+    long: list[tuple[int, str]] = []
     for note_id, *values in docs:
         runs = [_cjk_runs(v) for v in values]
         if any(runs):
             rows.append({"id": note_id, **dict(zip(COLUMNS, runs, strict=True))})
+        body = values[BODY]
+        if len(body) > LONG_BODY:
+            long.append((note_id, body))
     if rows:
         conn.execute(text(_INSERT_CJK), rows)
+    store_pieces(conn, long)
 
 
 def _cjk_runs(value: str) -> str:

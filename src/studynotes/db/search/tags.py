@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, and_, case, func, select
 
 from studynotes.db.models import Note, NoteTag, Tag
 from studynotes.db.search.hits import Hit
-from studynotes.db.search.snippets import plain
+from studynotes.db.search.snippets import opening_snippets
 
 __all__ = ["TagMatch", "match_tags", "scope", "tag_filter", "tagged_notes"]
 
@@ -83,9 +83,7 @@ def tagged_notes(conn: Connection, tags: list[TagMatch], limit: int) -> list[Hit
     if len(tags) > 1:  # one tag of each asked for
         stmt = stmt.where(tag_filter(tags))
     hits = [Hit(r.id, r.slug, r.title, r.path, "", float(r.rank)) for r in conn.execute(stmt)]
-    if hits:
-        rows = conn.execute(select(Note.id, Note.text).where(Note.id.in_([h.id for h in hits])))
-        texts = {nid: body for nid, body in rows}
-        for hit in hits:
-            hit.snippet_html = plain(texts.get(hit.id, ""), [])
+    openings = opening_snippets(conn, [h.id for h in hits])
+    for hit in hits:
+        hit.snippet_html = openings.get(hit.id, "")
     return hits

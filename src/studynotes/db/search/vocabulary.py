@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select, text
 
 from studynotes.db.models import Note
 from studynotes.db.search.cache import PerIndex
-from studynotes.db.search.query import WORD, fold, loose, quote, words_match
+from studynotes.db.search.query import WORD, fold, loose, quote, word_parts
 from studynotes.db.search.schema import has_fts, run
 from studynotes.db.search.terms import FUZZY_CUTOFF
 
@@ -49,9 +49,10 @@ def _read_vocabulary(conn: Connection) -> _Vocabulary:
 _VOCABULARY = PerIndex(_read_vocabulary)
 
 
-def fragments_match(conn: Connection, words: list[str]) -> str | None:
-    """The query with each word of three or more letters standing for the indexed words
-    that contain it (``ression``: compression, regression ...); None if one has none."""
+def fragments_match(conn: Connection, words: list[str]) -> list[str] | None:
+    """The query's words as FTS5 parts, each word of three or more letters standing for
+    the indexed words that contain it (``ression``: compression, regression ...); None if
+    one has none."""
     vocabulary = _VOCABULARY.get(conn)
     parts: list[str] = []
     for i, word in enumerate(words):
@@ -62,8 +63,8 @@ def fragments_match(conn: Connection, words: list[str]) -> str | None:
                 return None
             parts.append("(" + " OR ".join(quote(t) for t in found) + ")")
         else:
-            parts.append(words_match(words[i : i + 1]) if i == len(words) - 1 else quote(word))
-    return " AND ".join(parts)  # FTS5 joins a group to what follows only by an explicit AND
+            parts.append(word_parts(words[i:])[0] if i == len(words) - 1 else quote(word))
+    return parts
 
 
 def any_known_word(conn: Connection, words: list[str]) -> bool:
