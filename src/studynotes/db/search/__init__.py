@@ -2,8 +2,9 @@
 
 On SQLite, notes are found through FTS5 over one copy of their text (``search_docs``,
 migration 0002): ``search_fts`` holds their words, ``search_cjk`` trigrams of their CJK runs
-(0003). Other databases get a LIKE/ILIKE search over the concept-graph tables. Queries are
-user input: every query, however malformed, returns results (empty at worst).
+(0003), ``search_pieces`` the text of long notes in pieces, for snippets (0004). Other
+databases get a LIKE/ILIKE search over the concept-graph tables. Queries are user input:
+every query, however malformed, returns results (empty at worst).
 
 One module per job:
 
@@ -15,6 +16,7 @@ One module per job:
 - ``tags``: ``#tag`` filters and tag-only listings;
 - ``vocabulary``: fragments inside words, and misspelt titles;
 - ``snippets``: the text shown under each note, as safe HTML;
+- ``pieces``: long notes' text in pieces, so that a snippet never reads a note whole;
 - ``cache``: values kept per database until the index changes;
 - ``mentions``: notes that mention a phrase; ``find``: ``search`` itself.
 """
