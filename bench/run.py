@@ -11,7 +11,8 @@ one run, against the real command line and server:
   connections (``wrk``), both beside a bare FastAPI endpoint serving a page of equal size;
   note pages are measured on first views (never requested since the last index run) and
   on repeat views, so that a page cache shows up as what it is;
-* the server's resident memory after the load, and the indexer's peak memory.
+* the server's resident memory after the load, and the indexer's peak memory;
+* search latency per keystroke on a vault with notes of 1, 2 and 4 MB (p50, p99, max).
 
 It prints ratios first, then absolute numbers, then PASS/FAIL against the bounds of the
 performance issue, and writes everything as JSON. It is a report, not a test: the exit
@@ -704,6 +705,63 @@ class _Logger:
         print(f"{self.prefix} {elapsed:7.1f} s  {message}", file=sys.stderr, flush=True)
 
 
+# --- search with long notes ---------------------------------------------------------------
+
+# A vault of a few hundred notes plus one note each of about 1, 2 and 4 MB, searched as
+# someone types: the cost of a query must not grow with the size of the notes it matches.
+LONG_NOTES = (1_000_000, 2_000_000, 4_000_000)
+LONG_VAULT = 300
+KEYSTROKES = ("a", "ab", "an", "att", "atte", "attention", "attention m", "attention model")
+LONG_REPEATS = 30
+LONG_WARMUP = 2
+
+
+def measure_long_notes(work: Path, procs: Processes, seed: int) -> dict[str, Any]:
+    """Per query: p50, p99 and max of ``LONG_REPEATS`` requests to ``/api/search``."""
+    log = _Logger(LONG_VAULT + len(LONG_NOTES))
+    log(f"generating a vault with notes of {', '.join(f'{s / 1e6:g}' for s in LONG_NOTES)} MB")
+    vault = generate(work / "vault-long", LONG_VAULT, seed=seed, large=LONG_NOTES)
+    rng = random.Random(seed)
+    term = rng.choice([t for t in vault.terms if len(t.split()[0]) >= 4])
+    queries = [*KEYSTROKES, "#long-reads", _typo(term.split()[0], rng).lower(), vault.cjk_words[0]]
+    db_url = f"sqlite:///{work / 'index-long.sqlite3'}"
+    log("full index")
+    indexed = run_index(procs, vault.root, db_url, work / "index-long.log")
+    port = _free_port()
+    cmd = [*_studynotes(), "serve", str(vault.root), "--port", str(port), "--db", db_url]
+    server = procs.start(cmd, work / "serve-long.log")
+    client = Client(port)
+    per_query: dict[str, dict[str, Any]] = {}
+    try:
+        wait_until_serving(server, port, work / "serve-long.log")
+        for q in queries:
+            log(f"search {q!r}")
+            path = f"/api/search?q={quote(q)}"
+            series, times = latency(client, [path] * LONG_REPEATS, [path] * LONG_WARMUP)
+            per_query[q] = {**asdict(series), "max_ms": max(times) * 1000 if times else None}
+    finally:
+        client.close()
+        procs.stop(server)
+    return {
+        "notes": len(vault.notes),
+        "megabytes": vault.total_bytes / 1e6,
+        "index_s": indexed.wall_s,
+        "search": per_query,
+    }
+
+
+def long_notes_table(result: dict[str, Any]) -> str:
+    lines = [
+        f"search with long notes ({result['notes']} notes, {result['megabytes']:.1f} MB, "
+        f"three of 1, 2 and 4 MB)",
+        f"{'query':<20}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}{'errors':>8}",
+    ]
+    for q, row in result["search"].items():
+        cells = [_fmt(row.get(k), ".1f") for k in ("p50_ms", "p99_ms", "max_ms")]
+        lines.append(f"{q!r:<20}{cells[0]:>10}{cells[1]:>10}{cells[2]:>10}{row['errors']:>8}")
+    return "\n".join(lines)
+
+
 # --- report ------------------------------------------------------------------------------
 
 
@@ -944,6 +1002,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
     parser.add_argument("--seed", type=int, default=0, help="vault generator seed")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (for debugging)")
+    parser.add_argument(
+        "--long-notes-only",
+        action="store_true",
+        help="only search latency on a vault with 1, 2 and 4 MB notes",
+    )
     return parser.parse_args(argv)
 
 
@@ -964,7 +1027,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed = False
     started = time.perf_counter()
     try:
-        for n in sizes:
+        for n in [] if args.long_notes_only else sizes:
             try:
                 size_dir = work / f"n{n}"
                 size_dir.mkdir()
@@ -976,6 +1039,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 procs.stop_all()
                 _write(args.out, payload)
+        try:
+            long_dir = work / "long"
+            long_dir.mkdir()
+            payload["long_notes"] = measure_long_notes(long_dir, procs, args.seed)
+        except Exception as exc:
+            failed = True
+            traceback.print_exc()
+            payload["long_notes"] = {"error": f"{type(exc).__name__}: {exc}"}
+        finally:
+            procs.stop_all()
+            _write(args.out, payload)
     finally:
         procs.stop_all()
         if args.keep:
@@ -987,8 +1061,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     payload["meta"]["seconds"] = time.perf_counter() - started
     _write(args.out, payload)
     print()
-    print(table(results))
-    print(bounds_text(checked))
+    if results:
+        print(table(results))
+        print(bounds_text(checked))
+    if "search" in payload.get("long_notes", {}):
+        print(long_notes_table(payload["long_notes"]))
     print(f"results: {args.out}  ({payload['meta']['seconds']:.0f} s in all)")
     return 1 if failed else 0
 

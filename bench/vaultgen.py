@@ -4,7 +4,9 @@
 folders, using every construct studynotes supports (all link and embed forms, callouts,
 math, code, mermaid, tables, tags, frontmatter, CJK text, block ids, footnotes,
 highlights, comments, tab-indented lists) and a glossary of ``n_notes // 2`` terms written
-in the shapes real study notes use. The same arguments always give byte-identical files.
+in the shapes real study notes use. ``large`` adds a few long notes of about the given sizes
+in bytes (under ``Long Reads/``), made of the same sections over and over: what search and the page
+cost must not grow with. The same arguments always give byte-identical files.
 
 Run it alone to look at a vault: ``python bench/vaultgen.py /tmp/vault 200``.
 """
@@ -17,6 +19,7 @@ import struct
 import sys
 import time
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -261,6 +264,7 @@ class GeneratedVault:
     abbreviations: list[str]
     tags: list[str]
     cjk_words: tuple[str, ...] = CJK_WORDS
+    large: list[str] = field(default_factory=list)  # vault paths of the long notes
     total_bytes: int = 0
     seconds: float = 0.0
 
@@ -621,6 +625,27 @@ class _Writer:
             out.append(f"[^{n}]: {text}")
         return "\n".join(out) + "\n"
 
+    def long_note(self, i: int, size: int) -> str:
+        """Note ``i`` grown to about ``size`` bytes: its sections again and again, numbered."""
+        note = self.notes[i]
+        footnotes: list[str] = []
+        out = [self.frontmatter(i, note), "", f"# {note.stem}", ""]
+        total, part = 0, 0
+        while total < size:
+            part += 1
+            h2, h3s = note.sections[part % len(note.sections)]
+            chunk = [f"## Part {part}: {h2}", "", self.paragraph(i, note, footnotes, None), ""]
+            chunk += [self.feature(i, note), ""]
+            if note.cjk or part % 10 == 0:
+                chunk += [self.cjk_paragraph(), ""]
+            for h3 in h3s:
+                chunk += [f"### {h3} ({part})", "", self.paragraph(i, note, footnotes, None), ""]
+            out += chunk
+            total += sum(len(c.encode("utf-8")) + 1 for c in chunk)
+        out += [f"Tags: #{_tag(note)}", ""]
+        out += [f"[^{n}]: {text}" for n, text in enumerate(footnotes, 1)]
+        return "\n".join(out) + "\n"
+
 
 def _tag(note: _Note) -> str:
     area, sub = note.folder.split("/")[:2]
@@ -658,8 +683,9 @@ def _png(width: int, height: int, tint: int) -> bytes:
 # --- the entry point ---------------------------------------------------------------------
 
 
-def generate(root: Path, n_notes: int, seed: int = 0) -> GeneratedVault:
-    """Write a vault of ``n_notes`` notes under ``root`` (created; must be empty or absent)."""
+def generate(root: Path, n_notes: int, seed: int = 0, large: Sequence[int] = ()) -> GeneratedVault:
+    """Write a vault of ``n_notes`` notes under ``root`` (created; must be empty or absent),
+    and one more note per size in ``large``, of about that many bytes."""
     if n_notes < 2:
         raise ValueError("a vault needs at least two notes")
     started = time.perf_counter()
@@ -669,7 +695,10 @@ def generate(root: Path, n_notes: int, seed: int = 0) -> GeneratedVault:
         raise FileExistsError(f"not empty: {root}")
     rng = random.Random(seed)
     terms = _plan_terms(rng, max(1, n_notes // 2))
-    notes = _plan_notes(rng, n_notes, len(terms))
+    notes = _plan_notes(rng, n_notes + len(large), len(terms))
+    for note, size in zip(notes[n_notes:], large, strict=True):
+        note.folder = f"Long Reads/{note.folder}"
+        note.stem = f"{note.stem} ({size / 1e6:g} MB)"
     writer = _Writer(rng, notes, terms)
     (root / ".obsidian").mkdir()
     (root / ".obsidian" / "app.json").write_text("{}\n", encoding="utf-8")
@@ -683,7 +712,8 @@ def generate(root: Path, n_notes: int, seed: int = 0) -> GeneratedVault:
         if note.folder not in made:
             (root / note.folder).mkdir(parents=True, exist_ok=True)
             made.add(note.folder)
-        data = writer.note(i).encode("utf-8")
+        grown = i - n_notes
+        data = (writer.note(i) if grown < 0 else writer.long_note(i, large[grown])).encode()
         (root / note.path).write_bytes(data)
         total += len(data)
     tags = sorted({_tag(n) for n in notes})
@@ -693,6 +723,7 @@ def generate(root: Path, n_notes: int, seed: int = 0) -> GeneratedVault:
         terms=[t.name for t in terms],
         abbreviations=[t.abbr for t in terms if t.abbr],
         tags=tags,
+        large=[n.path for n in notes[n_notes:]],
         total_bytes=total,
         seconds=time.perf_counter() - started,
     )
@@ -703,8 +734,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", type=Path)
     parser.add_argument("n_notes", type=int)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--large", default="", help="sizes of long notes in bytes, e.g. 1e6,4e6")
     args = parser.parse_args(argv)
-    vault = generate(args.root, args.n_notes, args.seed)
+    large = [int(float(s)) for s in args.large.split(",") if s]
+    vault = generate(args.root, args.n_notes, args.seed, large)
     print(
         f"{len(vault.notes)} notes, {len(vault.terms)} terms, "
         f"{vault.total_bytes / 1e6:.1f} MB in {vault.seconds:.2f} s -> {vault.root}"

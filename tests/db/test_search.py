@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections.abc import Iterator
@@ -16,15 +17,16 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, text
 
 from studynotes.config import Settings
-from studynotes.db import search as search_module
 from studynotes.db.models import Base
 from studynotes.db.search import (
+    MAX_QUERY_CHARS,
     SearchResults,
     include_in_schema,
     mentions,
     search,
     sync_search_index,
 )
+from studynotes.db.search.snippets import MAX_SNIPPET_CHARS
 from studynotes.db.session import alembic_config, open_database
 from studynotes.ingest.pipeline import index_vault
 
@@ -72,6 +74,8 @@ and its references.
     "Escaping.md": """# Escaping
 
 Code such as `<b>bold</b>` and a < b && c > d, compared by the kaboom operator.
+
+Written as code: `[[Glossary#Beam|beam]]` and `![[whirligig.png]]` and `[[Prompting]]`.
 """,
 }
 
@@ -258,6 +262,35 @@ def test_snippet_escapes_note_text_and_marks_matches(conn: Connection) -> None:
     assert "<b>" not in hit.snippet_html
 
 
+def test_snippet_shows_link_syntax_as_obsidian_shows_links(conn: Connection) -> None:
+    (hit,) = search(conn, "whirligig").notes
+    assert "code: beam and <mark>whirligig</mark>.png and Prompting." in hit.snippet_html
+    assert "[[" not in hit.snippet_html and "]]" not in hit.snippet_html
+
+
+def test_a_long_note_is_quoted_from_its_current_text(fresh: tuple[Path, Engine]) -> None:
+    vault, engine = fresh
+    note = vault / "Long.md"
+    filler = "Plain words about nothing much at all.\n" * 1000  # indexed in pieces
+    note.write_text(f"# Long\n\n{filler}\nThe ornithopter lands.\n", encoding="utf-8")
+    _index(vault, engine)
+    (hit,) = _find(engine, "ornithopter").notes
+    assert (
+        hit.snippet_html.startswith("\u2026")
+        and "<mark>ornithopter</mark> lands" in hit.snippet_html
+    )
+    note.write_text(note.read_text().replace("ornithopter", "gyrocopter"), encoding="utf-8")
+    _touch_later(note)
+    _index(vault, engine)
+    assert _find(engine, "ornithopter").notes == []
+    (hit,) = _find(engine, "gyrocopter").notes
+    assert "<mark>gyrocopter</mark> lands" in hit.snippet_html
+    note.unlink()
+    _index(vault, engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM search_pieces")).scalar_one() == 0
+
+
 def test_limit_caps_terms_and_notes(conn: Connection) -> None:
     assert [t.term for t in search(conn, "rouge", limit=1).terms] == ["ROUGE"]
     assert len(search(conn, "model", limit=1).notes) == 1
@@ -403,15 +436,16 @@ def test_schema_comparison_skips_only_the_search_tables(tmp_path: Path) -> None:
 # --- the portable search --------------------------------------------------------------------
 
 
-def test_without_fts_like_search_ranks_title_matches_first(
-    conn: Connection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(search_module, "_has_fts", lambda _conn: False)
-    notes = search(conn, "quantization").notes
+def test_without_fts_like_search_ranks_title_matches_first(fresh: tuple[Path, Engine]) -> None:
+    _, engine = fresh
+    with engine.begin() as conn:  # the index's tables gone, as on a database without FTS5
+        for table in ("search_vocab", "search_fts", "search_cjk", "search_docs"):
+            conn.execute(text(f"DROP TABLE {table}"))
+    notes = _find(engine, "quantization").notes
     assert [n.title for n in notes] == ["Quantization", "Compression"]
     assert "<mark>Quantization</mark>" in notes[1].snippet_html
-    assert _titles(search(conn, "注意力")) == ["Transformers"]
-    assert _titles(search(conn, "#prompting")) == ["Prompting", "Transformers"]
+    assert _titles(_find(engine, "注意力")) == ["Transformers"]
+    assert _titles(_find(engine, "#prompting")) == ["Prompting", "Transformers"]
 
 
 # --- any query ------------------------------------------------------------------------------
@@ -428,7 +462,7 @@ NASTY = [
 @pytest.mark.parametrize("q", NASTY)
 def test_malformed_query_returns_normally(conn: Connection, q: str) -> None:
     results = search(conn, q)
-    assert len(results.query) <= search_module.MAX_QUERY_CHARS
+    assert len(results.query) <= MAX_QUERY_CHARS
 
 
 query_text = st.lists(
@@ -448,7 +482,9 @@ query_text = st.lists(
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(q=query_text)
-def test_any_query_returns_safe_results(conn: Connection, q: str) -> None:
+def test_any_query_returns_safe_short_snippets(conn: Connection, q: str) -> None:
     results = search(conn, q)
     for note in results.notes:
-        assert "<" not in re.sub(r"</?mark>", "", note.snippet_html)
+        text_only = re.sub(r"</?mark>", "", note.snippet_html)
+        assert "<" not in text_only and "[[" not in text_only
+        assert len(html.unescape(text_only)) <= MAX_SNIPPET_CHARS + 1

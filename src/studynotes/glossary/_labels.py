@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from studynotes.cjk import CJK_CHAR
+
 __all__ = [
     "is_abbreviation",
     "label_key",
@@ -180,7 +182,6 @@ _STARTS_NUMBERED = re.compile(r"^\(?\d+\s*[.):]")
 _FORMULA_CHARS = re.compile(r"[=<>$≈≤≥→←⇒\\^{}|]")
 _SENTENCE_PUNCT = re.compile(r"[,;。\uff0c\uff1b\uff01\uff1f、]|\.\s|[.!?…]$")
 _URLISH = re.compile(r"https?://|www\.|\.(?:com|org|io|net|md|png|jpe?g|pdf)\b", re.IGNORECASE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _ABBREVIATION = re.compile(r"^[^\W\d_][\w&+\-/.]{0,11}$")
 
 
@@ -222,7 +223,7 @@ def is_abbreviation(text: str) -> bool:
 def _too_long(text: str) -> bool:
     if len(text) > MAX_CHARS:
         return True
-    cjk = len(_CJK.findall(text))
+    cjk = len(CJK_CHAR.findall(text))
     if cjk > MAX_CJK_CHARS:
         return True
     return len(text.split()) > MAX_WORDS

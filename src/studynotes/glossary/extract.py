@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from studynotes.cjk import CJK_CLASS
 from studynotes.glossary._labels import (
     is_abbreviation,
     normalise_space,
@@ -54,7 +55,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 # A line that opens with its own short "label:" defines that label, not the bold above it.
 _LABEL_LINE = re.compile(r"^\s*[^\s:\uff1a][^:\uff1a]{0,40}[:\uff1a](?:\s|$)")
-_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2}")
+_CJK_RUN = re.compile(CJK_CLASS + "{2}")  # two CJK characters in a row
 _CALLOUT_TITLE = re.compile(r"^\s*\[![^\]]*\]")
 
 _COLON = re.compile(r"^\s*[:\uff1a]\s*")
