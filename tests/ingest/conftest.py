@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, text
 
+from studynotes.db.search.pieces import SPAN as PIECE_SPAN
+
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
 # Per table: the columns to keep (ids become paths through ``notes``), and the sort key.
@@ -79,6 +81,12 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 conn,
                 "SELECT n.path, c.title, c.aliases, c.headings, c.tags, c.body "
                 "FROM search_cjk c LEFT JOIN notes n ON n.id = c.rowid",
+            )
+        if "search_pieces" in tables:  # long notes' text again, in pieces
+            out["search_pieces"] = _rows(
+                conn,
+                f"SELECT n.path, p.rowid % {PIECE_SPAN}, p.body FROM search_pieces p "
+                f"LEFT JOIN notes n ON n.id = p.rowid / {PIECE_SPAN}",
             )
         if "search_vocab" in tables:
             out["search_vocab"] = _rows(conn, "SELECT * FROM search_vocab")

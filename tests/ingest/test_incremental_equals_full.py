@@ -149,6 +149,12 @@ class IncrementalEqualsFull(RuleBasedStateMachine):
     def add_heading(self, name: str, level: str, heading: str) -> None:
         self.append_line(name, f"{level} {heading}")
 
+    @rule(name=st.sampled_from(NOTES), words=st.sampled_from(["attention", "adapter"]))
+    def write_long_note(self, name: str, words: str) -> None:
+        """Long enough that search keeps its text again in pieces."""
+        line = f"A long line about {words} that goes on and links [[Beta]].\n"
+        self._write(name, (line * 320).encode())
+
     @rule(name=st.sampled_from(NOTES))
     def touch(self, name: str) -> None:
         path = self.vault / name
