@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape, unescape
 
@@ -123,6 +123,12 @@ def element_html(html: str, element_id: str) -> str | None:
     return None
 
 
+def has_class(attrs: str, classes: Collection[str]) -> bool:
+    """Whether a tag's attributes (``TAG``'s third group) give it one of ``classes``."""
+    found = _CLASS.search(attrs)
+    return found is not None and any(c in classes for c in found.group(1).split())
+
+
 def in_text(html: str, at: int) -> bool:
     """Whether position ``at`` of ``html`` lies in text, not inside a tag."""
     return html.rfind("<", 0, at) <= html.rfind(">", 0, at)
@@ -158,12 +164,7 @@ class _Unit:
 
 
 def _left_out(name: str, attrs: str) -> bool:
-    if name in _LEFT_OUT:
-        return True
-    if 'class="' not in attrs:
-        return False
-    found = _CLASS.search(attrs)
-    return found is not None and any(c in _LEFT_OUT_CLASSES for c in found.group(1).split())
+    return name in _LEFT_OUT or ('class="' in attrs and has_class(attrs, _LEFT_OUT_CLASSES))
 
 
 class _Reading:
