@@ -159,7 +159,7 @@ class _Unit:
     pos: int  # offset in the HTML where it starts
     end: int  # offset in the HTML just past it
     stack: _Open | None  # the inline elements open around it
-    block: int  # index of the innermost block holding it, -1 for none
+    block: int  # index of the innermost block holding it
     atom: str | None = None  # the formula's HTML
 
 
@@ -173,11 +173,13 @@ class _Reading:
 
     def __init__(self, html: str) -> None:
         self.units: list[_Unit] = []
-        self.blocks: list[list[int]] = []  # [visible start, visible end] of each block
+        # [visible start, visible end] of each block; the first is the whole, until an end
+        # tag closes a block that opened before the HTML began (a cut-out stretch).
+        self.blocks: list[list[int]] = [[0, -1]]
         self.size = 0  # visible characters so far
         self._spaced = True  # the visible text so far ends in a space (or is empty)
         self._stack: _Open | None = None
-        self._open_blocks: list[int] = []
+        self._open_blocks: list[int] = [0]
         self._read(html)
         for block in self.blocks:
             if block[1] < 0:  # never closed: it runs to the end
@@ -186,7 +188,7 @@ class _Reading:
         self.starts = [u.pos for u in self.units]
 
     def _add(self, text: str, pos: int, end: int, atom: str | None = None) -> None:
-        block = self._open_blocks[-1] if self._open_blocks else -1
+        block = self._open_blocks[-1]
         self.units.append(_Unit(text, self.size, pos, end, self._stack, block, atom))
         self.size += len(text)
 
@@ -249,8 +251,10 @@ class _Reading:
                 if tag in _LEFT_OUT or tag in _ATOMIC:
                     continue  # a stray end tag
                 self._gap(m.start())
-                if self._open_blocks:
-                    self.blocks[self._open_blocks.pop()][1] = self.size
+                self.blocks[self._open_blocks.pop()][1] = self.size
+                if not self._open_blocks:  # it closed a block opened before the HTML began
+                    self._open_blocks.append(len(self.blocks))
+                    self.blocks.append([self.size, -1])
                 continue
             if tag in _ATOMIC or _left_out(tag, attrs):
                 if tag not in VOID and not attrs.endswith("/"):
@@ -289,7 +293,7 @@ class _Reading:
                 center = unit.at + len(unit.text)
                 if at >= unit.end and j + 1 < len(self.units):
                     unit = self.units[j + 1]
-        if unit is None or unit.block < 0:
+        if unit is None:
             return center, 0, self.size
         lo, hi = self.blocks[unit.block]
         return center, lo, hi
@@ -379,8 +383,19 @@ def excerpts(html: str, places: Sequence[int], width: int = 240) -> list[str]:
 
 
 def excerpt(html: str, at: int, width: int = 240) -> str:
-    """The excerpt of ``html`` around its position ``at`` (see ``excerpts``)."""
-    return excerpts(html, [at], width)[0]
+    """The excerpt of ``html`` around its position ``at`` (see ``excerpts``), reading only
+    the stretch near it: a whole note can be long, and a page may cut one from each of
+    hundreds of notes."""
+    reach = 16 * width  # room for markup, such as MathML, that shows few characters
+    start = 0
+    if at > reach:  # begin at a tag, so that no tag or entity is cut
+        start = html.find("<", at - reach, at)
+        start = at - reach if start < 0 else start
+    end = len(html)
+    if end - at > reach:
+        end = html.rfind("<", at, at + reach)
+        end = len(html) if end < 0 else end
+    return excerpts(html[start:end], [at - start], width)[0]
 
 
 def visible_text(html: str) -> str:

@@ -10,7 +10,7 @@ links, headings, titles, or the block where the term itself is defined.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Literal
@@ -143,14 +143,17 @@ class TermMatcher:
 
     def occurs_in(self, text: str) -> bool:
         """Whether ``text`` mentions any of the terms (acronyms only in their capitals)."""
+        return next(self.places(text), None) is not None
+
+    def places(self, text: str) -> Iterator[tuple[int, int]]:
+        """The spans of ``text`` that mention a term (with its plural ending), in order."""
         if self.trie is None:
-            return False
+            return
         folded = text.lower()
         same = len(folded) == len(text)
         for m in self.lower.finditer(folded) if same else self.folding.finditer(text):
             if self.accepts(text[m.start(1) : m.end(1)]):
-                return True
-        return False
+                yield m.start(), m.end()
 
     def accepts(self, surface: str) -> bool:
         """Whether a pattern match is a real occurrence (acronyms must keep their capitals)."""
