@@ -46,10 +46,15 @@ _LEFT_OUT = frozenset(
 )  # fmt: skip
 # Classes whose element an excerpt leaves out: footnote numbers, embeds' error notes.
 _LEFT_OUT_CLASSES = ("footnote-ref", "embed-missing")
+# Glossary marks: an excerpt keeps their words, not the mark (its tooltip is the page's).
+_UNWRAPPED = ("term",)
+# Links into the vault, landed or not: an excerpt shows their words, as parse does.
+_LINKS = ("internal-link",)
 # An element copied whole or not at all: cutting a formula in half would garble it.
 _ATOMIC = frozenset({"math"})
 _HEADING = re.compile(r"h([1-6])")
 _CLASS = re.compile(r'class="([^"]*)"')
+_ALT = re.compile(r'\balt="([^"]*)"')
 _SPACE = re.compile(r"\s+")
 ELLIPSIS = "…"
 
@@ -142,7 +147,8 @@ class _Open:
     """An inline element open at some point, and the one around it."""
 
     name: str
-    html: str  # its start tag
+    html: str  # its start tag as an excerpt writes it ("" to leave it out, keeping its text)
+    end: str  # its end tag as an excerpt writes it
     parent: _Open | None
     depth: int
 
@@ -206,11 +212,16 @@ class _Reading:
             self._add(" ", pos, pos)
             self._spaced = True
 
-    def _inline(self, tag: str, raw: str, closing: bool) -> None:
+    def _inline(self, tag: str, raw: str, closing: bool, attrs: str) -> None:
         if not closing:
             depth = self._stack.depth + 1 if self._stack else 1
             if depth <= _MAX_OPEN:
-                self._stack = _Open(tag, raw, self._stack, depth)
+                start, end = raw, f"</{tag}>"
+                if 'class="' in attrs and has_class(attrs, _UNWRAPPED):
+                    start = end = ""
+                elif 'class="' in attrs and has_class(attrs, _LINKS):
+                    start, end = '<span class="ref-link">', "</span>"
+                self._stack = _Open(tag, start, end, self._stack, depth)
             return
         found = self._stack
         while found is not None and found.name != tag:
@@ -233,7 +244,9 @@ class _Reading:
                     atom_text.append(unescape(raw))
                 if skip[1] == 0:
                     if skip[0] in _ATOMIC:
-                        self._atom(html[atom_start : m.end()], "".join(atom_text), atom_start)
+                        self._atom(
+                            html[atom_start : m.end()], "".join(atom_text), atom_start, m.end()
+                        )
                     skip = None
                 continue
             if name is None:
@@ -245,7 +258,7 @@ class _Reading:
                 if not closing and _left_out(tag, attrs):
                     skip = (tag, 1)
                 else:
-                    self._inline(tag, raw, closing)
+                    self._inline(tag, raw, closing, attrs)
                 continue
             if closing:
                 if tag in _LEFT_OUT or tag in _ATOMIC:
@@ -255,6 +268,13 @@ class _Reading:
                 if not self._open_blocks:  # it closed a block opened before the HTML began
                     self._open_blocks.append(len(self.blocks))
                     self.blocks.append([self.size, -1])
+                continue
+            if tag == "img" and 'alt="' in attrs:  # an embedded picture by its name
+                alt = _ALT.search(attrs)
+                shown = unescape(alt.group(1)) if alt else ""
+                if shown:
+                    embed = f'<span class="ref-embed">{escape(shown, quote=False)}</span>'
+                    self._atom(embed, shown, m.start(), m.end())
                 continue
             if tag in _ATOMIC or _left_out(tag, attrs):
                 if tag not in VOID and not attrs.endswith("/"):
@@ -269,10 +289,10 @@ class _Reading:
                 self._open_blocks.append(len(self.blocks))
                 self.blocks.append([self.size, -1])
         if skip is not None and skip[0] in _ATOMIC:  # a formula never closed: copy what there is
-            self._atom(html[atom_start:], "".join(atom_text), atom_start)
+            self._atom(html[atom_start:], "".join(atom_text), atom_start, len(html))
 
-    def _atom(self, html: str, text: str, pos: int) -> None:
-        self._add(_SPACE.sub(" ", text).strip(), pos, pos + len(html), html)
+    def _atom(self, html: str, text: str, pos: int, end: int) -> None:
+        self._add(_SPACE.sub(" ", text).strip(), pos, end, html)
         self._spaced = False
 
     def place(self, html: str, at: int) -> tuple[int, int, int]:
@@ -342,14 +362,14 @@ def _cut(reading: _Reading, visible: str, center: int, block: tuple[int, int], w
             same = 0
             while same < min(len(wanted), len(written)) and wanted[same] is written[same]:
                 same += 1
-            out.extend(f"</{o.name}>" for o in reversed(written[same:]))
+            out.extend(o.end for o in reversed(written[same:]))
             out.extend(o.html for o in wanted[same:])
             written, top = wanted, unit.stack
         if unit.atom is not None:
             out.append(unit.atom)
         else:
             out.append(escape(unit.text[max(0, lo - unit.at) : hi - unit.at], quote=False))
-    out.extend(f"</{o.name}>" for o in reversed(written))
+    out.extend(o.end for o in reversed(written))
     body = "".join(out).strip()
     if not body:
         return ""

@@ -130,8 +130,8 @@ _INLINE_CLEANER = nh3.Cleaner(
     tags=_INLINE | _MATHML | {"a"},
     clean_content_tags={"script", "style"},
     attributes={
+        "*": {"title", "lang"},  # text only: a formula's error, a word's language
         "a": {"href", "data-sn-link"},
-        "abbr": {"title"},
         **{t: set(_MATHML_ATTRS) for t in _MATHML},
     },
     allowed_classes={
@@ -149,7 +149,8 @@ def sanitize_inline(html: str) -> str:
     """``html`` as safe inline HTML: formatting, code, math and web links; the rest as text."""
     if html.count("<") > MAX_DEPTH:
         html = _flatten(html)
-    return _INLINE_CLEANER.clean(html)
+    # A class nh3 does not allow leaves ``class=""``: it says nothing, so it goes.
+    return _INLINE_CLEANER.clean(html).replace(' class=""', "")
 
 
 CONTEXT_WIDTH = 240
