@@ -406,7 +406,7 @@ def excerpt(html: str, at: int, width: int = 240) -> str:
     """The excerpt of ``html`` around its position ``at`` (see ``excerpts``), reading only
     the stretch near it: a whole note can be long, and a page may cut one from each of
     hundreds of notes."""
-    reach = 16 * width  # room for markup, such as MathML, that shows few characters
+    reach = 4 * width  # room for markup, such as MathML, that shows few characters
     start = 0
     if at > reach:  # begin at a tag, so that no tag or entity is cut
         start = html.find("<", at - reach, at)

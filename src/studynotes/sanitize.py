@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import nh3
 
-from studynotes.htmltext import TAG, VOID, excerpts
+from studynotes.htmltext import TAG, VOID, excerpt, excerpts
 
 _TEXT = {
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
@@ -165,5 +165,6 @@ def inline_excerpts(html: str, places: list[int], width: int = CONTEXT_WIDTH) ->
 
 
 def inline_excerpt(html: str, at: int, width: int = CONTEXT_WIDTH) -> str:
-    """The sanitised context around position ``at`` of ``html``."""
-    return inline_excerpts(html, [at], width)[0]
+    """The sanitised context around position ``at`` of ``html`` (a whole note, say): only
+    the stretch near ``at`` is read."""
+    return sanitize_inline(excerpt(html, at, width))
