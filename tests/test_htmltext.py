@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from studynotes.htmltext import element_html, section_html
+from studynotes.htmltext import element_html, excerpt, excerpts, section_html, visible_text
 
 HTML = (
     '<h1 id="a">A</h1><p>a1</p><h2 id="b">B</h2><p id="^blk">b1 <em>x</em></p>'
@@ -25,3 +25,58 @@ def test_unknown_section_is_none() -> None:
 def test_element_is_cut_out_whole() -> None:
     assert element_html(HTML, "^blk") == '<p id="^blk">b1 <em>x</em></p>'
     assert element_html(HTML, "nope") is None
+
+
+def test_excerpt_stays_in_the_block_that_holds_the_place() -> None:
+    html = "<p>Before.</p><ul><li>One <code>x&lt;y</code> here<ul><li>sub</li></ul></li></ul>"
+    assert excerpt(html, html.index("here")) == "One <code>x&lt;y</code> here sub"
+
+
+def test_excerpt_cuts_between_words_and_closes_what_it_cut_into() -> None:
+    html = "<p>" + "word " * 60 + "<strong>bold " + "x " * 40 + "MID " + "y " * 40 + "</strong></p>"
+    cut = excerpt(html, html.index("MID"), width=60)
+    assert cut.startswith("…<strong>") and cut.endswith("</strong>…")
+    assert "MID" in cut and " x" in cut and "wor…" not in cut
+
+
+def test_excerpt_keeps_a_formula_whole_or_leaves_it_out() -> None:
+    formula = "<math><mi>a</mi><mo>+</mo><mi>b</mi></math>"
+    html = f"<p>{'z ' * 50}{formula} near {'z ' * 50}</p>"
+    assert formula in excerpt(html, html.index("near"), width=40)
+    far = excerpt(html, html.rindex("z"), width=20)
+    assert "<math" not in far and "</mi>" not in far
+
+
+def test_excerpt_of_broken_html_leaves_out_scripts_and_closes_tags() -> None:
+    html = "<p>a <script>alert(1)</script><b>b <i>c</b> d <img src=x onerror=alert(1)> e"
+    assert excerpt(html, html.index("d")) == "a <b>b <i>c</i></b> d e"
+
+
+def test_excerpt_shows_glossary_marks_and_vault_links_as_words() -> None:
+    html = (
+        '<p>A <span class="term" data-term="t" tabindex="0">term</span> and '
+        '<a class="internal-link" href="/notes/x" data-slug="x">x</a> and '
+        '<img class="embed-image" src="/files/p.png" alt="p.png"></p>'
+    )
+    assert excerpt(html, 4) == (
+        'A term and <span class="ref-link">x</span> and <span class="ref-embed">p.png</span>'
+    )
+
+
+def test_excerpt_of_a_long_note_reads_only_near_the_place() -> None:
+    html = "<p>" + "x " * 20_000 + "</p><p>hello <b>world</b> there</p><p>" + "y " * 20_000
+    assert excerpt(html, html.index("world")) == "hello <b>world</b> there"
+
+
+def test_excerpts_of_one_paragraph_each_hold_their_place() -> None:
+    html = "<p>" + " ".join(f"w{i}" for i in range(300)) + "</p>"
+    words = ["w0", "w150", "w299"]
+    places = [
+        html.index(f"{word}<") if word == "w299" else html.index(f"{word} ") for word in words
+    ]
+    for word, cut in zip(words, excerpts(html, places, width=40), strict=True):
+        assert f" {word} " in f" {cut.strip('…')} "
+
+
+def test_visible_text_collapses_space_and_separates_blocks() -> None:
+    assert visible_text("<p>a\n  <em>b</em></p><p>c&amp;d</p>") == "a b c&d"

@@ -1,14 +1,18 @@
-"""The HTML allowlist every rendered note passes through (nh3, a maintained Rust sanitiser).
+"""The HTML allowlists everything shown passes through (nh3, a maintained Rust sanitiser).
 
-Notes may contain raw HTML; this keeps what reads well (formatting, tables, media) and
-drops anything that runs code: scripts, iframes, event handlers, ``javascript:`` URLs.
+Notes may contain raw HTML; ``sanitize`` keeps what reads well (formatting, tables, media)
+and drops anything that runs code: scripts, iframes, event handlers, ``javascript:`` URLs.
+``sanitize_inline`` is for a line of text shown inside another page (a backlink's
+context, a term's definition in a tooltip): formatting, code, math and web links only, no
+ids, data attributes or media, so nothing in it can collide with or act on the page
+around it.
 """
 
 from __future__ import annotations
 
-import re
-
 import nh3
+
+from studynotes.htmltext import TAG, VOID, excerpt, excerpts
 
 _TEXT = {
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
@@ -69,10 +73,7 @@ _CLEANER = nh3.Cleaner(
 # html5ever checks the stack of open elements for every block tag, so a note of nothing but
 # `<div>` took minutes; tags nested deeper than this are dropped (their text is kept).
 MAX_DEPTH = 256
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
-_NO_DEPTH = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",  # void
+_NO_DEPTH = VOID | {
     "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup",
     "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body",  # end tag optional
 }  # fmt: skip
@@ -85,7 +86,7 @@ def _flatten(html: str) -> str:
     depth = 0
     parts: list[str] = []
     last = 0
-    for match in _TAG.finditer(html):
+    for match in TAG.finditer(html):
         name = match.group(2).lower()
         if name in _NO_DEPTH or match.group(0).endswith("/>"):
             continue
@@ -117,3 +118,53 @@ def sanitize(html: str) -> str:
     if html.count("<") > MAX_DEPTH:
         html = _flatten(html)
     return _CLEANER.clean(html)
+
+
+# Inline formatting only; classes limited to those our own renderers give these elements.
+_INLINE = {
+    "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "u", "var",
+    "wbr",
+}  # fmt: skip
+_INLINE_CLEANER = nh3.Cleaner(
+    tags=_INLINE | _MATHML | {"a"},
+    clean_content_tags={"script", "style"},
+    attributes={
+        "*": {"title", "lang"},  # text only: a formula's error, a word's language
+        "a": {"href", "data-sn-link"},
+        **{t: set(_MATHML_ATTRS) for t in _MATHML},
+    },
+    allowed_classes={
+        "span": {"math", "math-inline", "math-display", "ref-link", "ref-embed", "tag"},
+        "code": {"math-error"},
+    },
+    url_schemes={"http", "https", "mailto"},
+    url_relative="deny",  # a link into the vault has landed only where rendering made it
+    link_rel=None,
+    strip_comments=True,
+)
+
+
+def sanitize_inline(html: str) -> str:
+    """``html`` as safe inline HTML: formatting, code, math and web links; the rest as text."""
+    if html.count("<") > MAX_DEPTH:
+        html = _flatten(html)
+    # A class nh3 does not allow leaves ``class=""``: it says nothing, so it goes.
+    return _INLINE_CLEANER.clean(html).replace(' class=""', "")
+
+
+CONTEXT_WIDTH = 240
+
+
+def inline_excerpts(html: str, places: list[int], width: int = CONTEXT_WIDTH) -> list[str]:
+    """The contexts around positions ``places`` of ``html`` (see ``htmltext.excerpts``),
+    sanitised: what every backlink, mention and shortened definition shows."""
+    cuts = excerpts(html, places, width)
+    clean = {cut: sanitize_inline(cut) for cut in set(cuts)}  # links close together share one
+    return [clean[cut] for cut in cuts]
+
+
+def inline_excerpt(html: str, at: int, width: int = CONTEXT_WIDTH) -> str:
+    """The sanitised context around position ``at`` of ``html`` (a whole note, say): only
+    the stretch near ``at`` is read."""
+    return sanitize_inline(excerpt(html, at, width))

@@ -8,6 +8,8 @@ from markdown_it import MarkdownIt
 from markdown_it.utils import read_fixture_file
 
 from studynotes.glossary.extract import TermCandidate, extract_terms
+from studynotes.ingest.parse import parse_note
+from studynotes.paths import VaultPath
 
 FIXTURES = Path(__file__).parent / "fixtures"
 Extract = Callable[[str], list[TermCandidate]]
@@ -220,3 +222,32 @@ def test_extractor_never_fails_and_reports_lines_inside_the_note(extract: Extrac
         for term in extract(text):
             assert term.name and term.name == term.name.strip(), text
             assert 1 <= term.line <= text.count("\n") + 1, text
+
+
+def test_definition_with_code_links_and_an_embed_is_html_without_link_syntax() -> None:
+    note = parse_note(
+        VaultPath("Words.md"),
+        "**Context Window**: how many `tokens` a [[Transformers|model]] sees, see "
+        "![[Diagram.png]] and [[Attention#Heads]].\n",
+    )
+    [term] = note.terms
+    assert term.definition == (
+        "how many tokens a model sees, see Diagram.png and Attention > Heads."
+    )
+    html = term.definition_html
+    assert "<code>tokens</code>" in html
+    # Links keep the placeholders that rendering turns into links once they land.
+    assert '<a data-sn-link="0">model</a>' in html
+    assert '<a data-sn-link="2">Attention &gt; Heads</a>' in html
+    assert '<span class="ref-embed">Diagram.png</span>' in html
+    assert "[[" not in html and "data-sn-embed" not in html
+
+
+def test_raw_html_in_a_definition_keeps_only_inline_formatting() -> None:
+    note = parse_note(
+        VaultPath("Words.md"),
+        '**Trap**: <b onclick="x()">bold</b> <img src=x onerror=alert(1)> <div id="d">text '
+        "<script>alert(1)</script> <i>left open\n",
+    )
+    [term] = note.terms
+    assert term.definition_html == "<b>bold</b>  text  <i>left open</i>"

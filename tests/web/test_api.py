@@ -24,7 +24,7 @@ def test_note_detail_has_links_backlinks_and_terms(client: TestClient) -> None:
     assert 'data-term="bleu"' in note["html"]
 
     transformers = client.get("/api/notes/transformers").json()
-    back = {b["slug"]: b["context"] for b in transformers["backlinks"]}
+    back = {b["slug"]: b["context_html"] for b in transformers["backlinks"]}
     assert "uses-terms" in back and "BLEU" in back["uses-terms"]
     assert [h["anchor"] for h in transformers["headings"]][:2] == ["transformers", "attention"]
 

@@ -10,12 +10,12 @@ links, headings, titles, or the block where the term itself is defined.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Literal
 
-from studynotes.htmltext import VOID
+from studynotes.htmltext import TOKEN, VOID, has_class
 
 MarkMode = Literal["all", "first-per-section", "first"]
 
@@ -43,8 +43,6 @@ _SKIP_TAGS = frozenset(
 _SKIP_CLASSES = ("term", "callout-title", "transclusion-title", "embed-missing", "math", "tag")
 _LINES = re.compile(r' data-sn-lines="(\d+)-(\d+)"')
 _WORD = "A-Za-z0-9_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
-_CLASS = re.compile(r'class="([^"]*)"')
-_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>|<[^>]*>|[^<]+")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NONE: frozenset[str] = frozenset()
 
@@ -145,14 +143,17 @@ class TermMatcher:
 
     def occurs_in(self, text: str) -> bool:
         """Whether ``text`` mentions any of the terms (acronyms only in their capitals)."""
+        return next(self.places(text), None) is not None
+
+    def places(self, text: str) -> Iterator[tuple[int, int]]:
+        """The spans of ``text`` that mention a term (with its plural ending), in order."""
         if self.trie is None:
-            return False
+            return
         folded = text.lower()
         same = len(folded) == len(text)
         for m in self.lower.finditer(folded) if same else self.folding.finditer(text):
             if self.accepts(text[m.start(1) : m.end(1)]):
-                return True
-        return False
+                yield m.start(), m.end()
 
     def accepts(self, surface: str) -> bool:
         """Whether a pattern match is a real occurrence (acronyms must keep their capitals)."""
@@ -183,7 +184,7 @@ class TermMatcher:
         lines: tuple[int, int] | None = None
         seen: set[str] = set()
         per_section = mode == "first-per-section"
-        for m in _TOKEN.finditer(html):
+        for m in TOKEN.finditer(html):
             name = m.group(2)
             text = m.group(0)
             if name is None:  # text, or a comment-like tag
@@ -211,7 +212,7 @@ class TermMatcher:
                 if found:
                     text = text[: found.start()] + text[found.end() :]
                     lines = (int(found.group(1)), int(found.group(2)))
-            skipped = tag in _SKIP_TAGS or ('class="' in attrs and _has_skip_class(attrs))
+            skipped = tag in _SKIP_TAGS or ('class="' in attrs and has_class(attrs, _SKIP_CLASSES))
             if per_section and tag in _HEADINGS:
                 seen.clear()
             stack.append((tag, skipped, previous))
@@ -252,14 +253,6 @@ class TermMatcher:
             return text
         parts.append(text[last:])
         return "".join(parts)
-
-
-def _has_skip_class(tag: str) -> bool:
-    m = _CLASS.search(tag)
-    if not m:
-        return False
-    classes = m.group(1).split()
-    return any(c in _SKIP_CLASSES for c in classes)
 
 
 def strip_line_marks(html: str) -> str:

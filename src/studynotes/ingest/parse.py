@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any
 
-from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from studynotes.frontmatter import parse_frontmatter
+from studynotes.glossary.candidate import definition
 from studynotes.glossary.extract import TermCandidate, extract_terms
 from studynotes.markdown import PARSER_VERSION, make_parser
-from studynotes.markdown.collect import inline_text
 from studynotes.markdown.facts import BlockFact, HeadingFact, RawLink, TagFact, facts
+from studynotes.markdown.inline import inline_text
 from studynotes.paths import VaultPath, note_title
 from studynotes.sanitize import sanitize
 
@@ -180,7 +180,6 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
     note.headings, note.blocks, note.links = found.headings, found.blocks, found.links
 
     options = md.options
-    renderer = cast(RendererHTML, md.renderer)
     parts: list[str] = []
     offset = 0
     open_sections: list[Section] = []
@@ -210,11 +209,9 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
                 rendered = f"<{list_tag}>{rendered}</{list_tag}>"
             note.block_html[block_id[1:]] = sanitize(rendered)
         if token.type == "paragraph_open" and token.level == 0 and note.first_paragraph is None:
-            inline = tokens[i + 1]
-            note.first_paragraph = GlossaryEntry(
-                text=inline_text(inline.children).strip(),
-                html=sanitize(renderer.renderInline(inline.children or [], options, env)),
-            )
+            # A glossary note's first paragraph is its term's definition: rendered as one.
+            text, html = definition(tokens[i + 1].children or [], md, env)
+            note.first_paragraph = GlossaryEntry(text=text, html=html)
 
     note.text = "\n".join(
         inline_text(t.children) for t in tokens if t.type == "inline" and t.children

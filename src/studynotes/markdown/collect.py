@@ -7,7 +7,6 @@ can give each fact its source line: the block's first line plus the line breaks 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
@@ -15,14 +14,15 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from studynotes.markdown.facts import BlockFact, Facts, HeadingFact, RawLink, TagFact, facts
+from studynotes.markdown.inline import BREAKS, inline_html, inline_text
 from studynotes.markdown.wikilinks import split_target
 from studynotes.media import is_media_name
 from studynotes.paths import slugify, unique
+from studynotes.sanitize import inline_excerpts
 
 _BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$")
 _LONE_BLOCK_ID = re.compile(r"^\^([A-Za-z0-9-]+)[ \t]*$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_BREAKS = ("softbreak", "hardbreak")
 
 
 def _is_local(href: str) -> bool:
@@ -45,21 +45,6 @@ def _local_link(href: str, *, embed: bool) -> RawLink | None:
         kind="embed" if embed else "link",
         markdown=True,
     )
-
-
-def inline_text(children: Sequence[Token] | None) -> str:
-    """The text a reader sees in an inline token (links by their shown text)."""
-    out: list[str] = []
-    for child in children or ():
-        if child.type in ("text", "code_inline", "wikilink", "math_inline"):
-            out.append(child.content)
-        elif child.type == "tag":
-            out.append("#" + child.content)
-        elif child.type in _BREAKS:
-            out.append("\n")
-        elif child.type == "image":
-            out.append(inline_text(child.children))
-    return "".join(out)
 
 
 def _set_block_id(tokens: list[Token], i: int, block_id: str) -> None:
@@ -106,41 +91,38 @@ def _collect(state: StateCore) -> None:
         if token.type != "inline" or not token.children:
             continue
         base = token.map[0] + 1 if token.map else 0
-        _collect_inline(found, token.children, base)
+        _collect_inline(state.md, found, token.children, base)
         _block_ids(found, tokens, i, base)
         _unwrap_embeds(tokens, i)
 
 
-_CONTEXT = 240
-_WINDOW = 4096
+# Never in a token's content (markdown-it reads NUL as U+FFFD): it marks where links start.
+_MARK = "\x00"
 
 
-def _context(text: str, at: int) -> str:
-    """About ``_CONTEXT`` characters of ``text`` (whitespace already collapsed) around ``at``."""
-    if len(text) <= _CONTEXT:
-        return text
-    start = max(0, min(at - _CONTEXT // 2, len(text) - _CONTEXT))
-    cut = text[start : start + _CONTEXT]
-    return ("…" if start else "") + cut + ("…" if start + _CONTEXT < len(text) else "")
+def _contexts(md: MarkdownIt, children: list[Token], found: list[tuple[int, RawLink]]) -> None:
+    """Give each link its context: the paragraph around it, rendered once for all of them."""
+    html = inline_html(children, md, marks={i for i, _ in found}, mark=_MARK)
+    places: list[int] = []
+    at = html.find(_MARK)
+    while at >= 0:
+        places.append(at - len(places))
+        at = html.find(_MARK, at + 1)
+    contexts = inline_excerpts(html.replace(_MARK, ""), places)
+    for (_, link), context in zip(found, contexts, strict=True):
+        link.context = context
 
 
-def _collect_inline(found: Facts, children: list[Token], base: int) -> None:
+def _collect_inline(md: MarkdownIt, found: Facts, children: list[Token], base: int) -> None:
     line = base
-    text: str | None = None  # the paragraph's text, made once: once per link was quadratic
-    # Links come in order: each is looked for just after the one before, within a window,
-    # so a paragraph of many links stays linear.
-    cursor = 0
-    for child in children:
-        if child.type in _BREAKS:
+    links: list[tuple[int, RawLink]] = []  # (child index, link), for their contexts
+    for index, child in enumerate(children):
+        if child.type in BREAKS:
             line += 1
         elif child.type in ("wikilink", "embed"):
             link: RawLink = child.meta["link"]
             link.line = line
-            text = " ".join(inline_text(children).split()) if text is None else text
-            size = len(child.content)
-            at = text.find(child.content, cursor, cursor + size + _WINDOW) if size else -1
-            link.context = _context(text, cursor if at < 0 else at)
-            cursor = cursor if at < 0 else at + size
+            links.append((index, link))
             child.meta["i"] = len(found.links)
             found.links.append(link)
         elif child.type in ("link_open", "image"):
@@ -149,8 +131,7 @@ def _collect_inline(found: Facts, children: list[Token], base: int) -> None:
             if local is None:
                 continue
             local.line = line
-            text = " ".join(inline_text(children).split()) if text is None else text
-            local.context = _context(text, 0)
+            links.append((index, local))
             if child.type == "image":
                 local.display = inline_text(child.children) or None
                 child.type = "embed"
@@ -161,6 +142,8 @@ def _collect_inline(found: Facts, children: list[Token], base: int) -> None:
             found.links.append(local)
         elif child.type == "tag":
             found.tags.append(TagFact(child.content, line))
+    if links:
+        _contexts(md, children, links)
 
 
 def _unwrap_embeds(tokens: list[Token], i: int) -> None:
@@ -174,7 +157,7 @@ def _unwrap_embeds(tokens: list[Token], i: int) -> None:
     if not embeds:
         return
     if all(
-        c.type == "embed" or c.type in _BREAKS or (c.type == "text" and not c.content.strip())
+        c.type == "embed" or c.type in BREAKS or (c.type == "text" and not c.content.strip())
         for c in children
     ):
         tokens[i - 1].hidden = tokens[i + 1].hidden = True
@@ -192,7 +175,7 @@ def _block_ids(found: Facts, tokens: list[Token], i: int, base: int) -> None:
     if tokens[i - 1].type != "paragraph_open":
         return
     last = children[-1]
-    lines = sum(1 for c in children if c.type in _BREAKS)
+    lines = sum(1 for c in children if c.type in BREAKS)
     if len(children) == 1 and (lone := _LONE_BLOCK_ID.match(last.content)):
         target = _previous_block_open(tokens, i - 1)
         if target is not None:

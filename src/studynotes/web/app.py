@@ -26,6 +26,7 @@ from studynotes.db.session import open_database
 from studynotes.ingest.pipeline import IndexReport
 from studynotes.ingest.watch import watch_vault
 from studynotes.resources import resource_dir
+from studynotes.sanitize import inline_excerpt
 from studynotes.web import views
 from studynotes.web.live import Broker
 from studynotes.web.pagecache import CHECK_SECONDS, PageCache, PerIndex
@@ -127,6 +128,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     # anyway: no looking for changed template files (three stats per page) on every render.
     templates.env.auto_reload = False
     templates.env.globals["url"] = UrlBuilder(static_dir)
+    # A definition shortened for a list: cut between tags, never inside one, and sanitised.
+    templates.env.filters["shorten_html"] = lambda html, width=180: inline_excerpt(html, 0, width)
     app.state.templates = templates
 
     app.add_middleware(SecurityHeaders)

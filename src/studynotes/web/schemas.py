@@ -46,7 +46,9 @@ class LinkOut(BaseModel):
 class Backlink(BaseModel):
     slug: str
     title: str
-    context: str
+    context_html: str = Field(
+        description="the paragraph around the link or mention, as safe inline HTML"
+    )
 
 
 class TermSummary(BaseModel):
@@ -88,7 +90,7 @@ class NoteDetail(BaseModel):
 class Occurrence(BaseModel):
     note_slug: str
     note_title: str
-    context: str
+    context_html: str = Field(description="the place it is used, as safe inline HTML")
 
 
 class TermDetail(TermSummary):

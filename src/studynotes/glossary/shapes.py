@@ -1,0 +1,294 @@
+"""The shapes of one line that define a term: ``**X**: ...``, ``**X** is a ...``, a bold
+line over its definition, ``**What is X?**``, and ``Long Name (**ABBR**): ...``.
+
+Each shape is narrow on purpose (see ``extract``): precision comes before recall.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from markdown_it.token import Token
+
+from studynotes.cjk import CJK_CLASS
+from studynotes.glossary._labels import (
+    is_abbreviation,
+    normalise_space,
+    reject_alias,
+    reject_name,
+    reject_question_subject,
+    words,
+)
+from studynotes.glossary.candidate import LETTER, TermCandidate, has_prose
+from studynotes.glossary.paragraph import LineContext, matching_close
+from studynotes.markdown.inline import inline_text
+
+__all__ = ["abbr_first", "bold_first", "is_callout_title", "split_name"]
+
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
+# A line that opens with its own short "label:" defines that label, not the bold above it.
+_LABEL_LINE = re.compile(r"^\s*[^\s:\uff1a][^:\uff1a]{0,40}[:\uff1a](?:\s|$)")
+_CJK_RUN = re.compile(CJK_CLASS + "{2}")  # two CJK characters in a row
+
+_COLON = re.compile(r"^\s*[:\uff1a]\s*")
+_PAREN_COLON = re.compile(r"^\s*\((?P<inner>[^()]{1,80})\)\s*[:\uff1a]\s*")
+_ABBR_CLOSE = re.compile(r"^\)\s*[:\uff1a]\s*")
+_LONG_NAME_OPEN = re.compile(
+    r"^(?P<long>[^\W\d_][^()\n.:;!?。\uff1a\uff1b\uff01\uff1f]{0,80}?)\s*\($"
+)
+_QUESTION_MARK = re.compile(r"^\s*[?\uff1f]\s*")
+_WHAT_IS = re.compile(
+    r"^(?:what\s+(?:is|are)|what's)\s+(?:(?:an?|the)\s+)?(?P<x>.+?)\s*[?\uff1f]$", re.IGNORECASE
+)
+_WHAT_IS_CJK = re.compile(r"^(?:什么是(?P<a>.+?)|(?P<b>.+?)是什么)\s*[?\uff1f]$")
+_PAREN = re.compile(r"^(?P<pre>[^()]*)\((?P<inner>[^()]+)\)(?P<post>[^()]*)$")
+
+# `**X** is a ...`: the verb, then the word after it decides whether this is a definition.
+_SENTENCE = re.compile(
+    r"^\s*(?:\((?P<inner>[^()]{1,80})\)\s*)?"
+    r"(?P<verb>refers?\s+to|means|denotes|describes|stands\s+for"
+    r"|(?:is|are)\s+(?:defined|known)\s+as|is|are)\s+(?=(?P<next>[^\s]+))",
+    re.IGNORECASE,
+)
+_IS_NEXT = frozenset({"a", "an", "the", "one", "any", "when", "where"})
+# After `are` a bare plural noun is common ("are dense vectors"); these words are not nouns.
+_ARE_NOT_NEXT = words(
+    """not no also very often usually always never sometimes just only still really quite too
+    so all both more less much most many few important useful used similar different better
+    worse good bad great key crucial essential necessary helpful hard easy common rare popular
+    expensive cheap slow fast possible likely able available here there now then what why which
+    how like in on at for from to with by of about as into than that this these those"""
+)
+_CALLOUT_TITLE = re.compile(r"^\s*\[![^\]]*\]")
+
+
+def bold_first(ctx: LineContext) -> TermCandidate | None:
+    """Shapes whose line opens with bold text: colon, bold-line, what-is, sentence."""
+    children, line = ctx.children, ctx.line
+    if ctx.block.in_ordered_item and ctx.is_item_start:
+        return None  # `1. **Tokenise**: ...` is a numbered step, not a glossary entry
+    close = matching_close(children, line.start, line.end)
+    if close is None:
+        return None
+    raw = normalise_space(inline_text(children[line.start + 1 : close]))
+    after = children[close + 1 : line.end]
+    after_text = inline_text(after)
+    first_after = after[0].content if after and after[0].type == "text" else ""
+
+    if not raw.endswith(("?", "\uff1f")) and _QUESTION_MARK.match(first_after):
+        raw += "?"
+        return _what_is(ctx, raw, close + 1, _QUESTION_MARK)
+    if raw.endswith(("?", "\uff1f")):
+        return _what_is(ctx, raw, close + 1, None)
+
+    if raw.endswith((":", "\uff1a")):
+        name = raw[:-1].rstrip()
+        return _colon_term(ctx, name, None, close + 1, None)
+    if _COLON.match(first_after):
+        return _colon_term(ctx, raw, None, close + 1, _COLON)
+    paren = _PAREN_COLON.match(first_after)
+    if paren:
+        return _colon_term(ctx, raw, paren.group("inner"), close + 1, _PAREN_COLON)
+
+    if not after_text.strip():
+        return _bold_line(ctx, raw)
+
+    sentence = _SENTENCE.match(first_after)
+    if sentence and _defining_verb(sentence):
+        return _sentence_term(ctx, raw, sentence, close + 1)
+    return None
+
+
+def abbr_first(ctx: LineContext) -> TermCandidate | None:
+    """``Long Name (**ABBR**): definition``: the abbreviation is the term."""
+    children, line = ctx.children, ctx.line
+    s = line.start
+    if s + 4 >= line.end:
+        return None
+    opener, bold, abbr, close, rest = children[s : s + 5]
+    if not (
+        opener.type == "text"
+        and bold.type == "strong_open"
+        and abbr.type == "text"
+        and close.type == "strong_close"
+        and rest.type == "text"
+    ):
+        return None
+    long_match = _LONG_NAME_OPEN.match(opener.content)
+    if long_match is None or not _ABBR_CLOSE.match(rest.content):
+        return None
+    name = abbr.content.strip()
+    long_name = normalise_space(long_match.group("long"))
+    if not is_abbreviation(name) or reject_name(name) or reject_alias(long_name):
+        return None
+    if not (_expands(name, long_name) or _is_title_cased(long_name)):
+        return None  # "We then use a metric (**X**): ..." is prose, not a long name
+    text, html, part = ctx.render(s + 4, _ABBR_CLOSE)
+    if not _definition_ok(ctx, text, part):
+        return None
+    return TermCandidate(name, [long_name], text, html, 0, "abbr")
+
+
+def _is_title_cased(phrase: str) -> bool:
+    """Every word longer than three letters is capitalised, as in a proper name."""
+    content = [w for w in phrase.split() if len(w) > 3]
+    return bool(content) and all(w[0].isupper() for w in content)
+
+
+def _split_parenthetical(raw: str) -> tuple[str, list[str]] | None:
+    """``Exact Match (EM)`` -> ("Exact Match", ["EM"]); ``RLHF (Long Name)`` -> long first."""
+    if "(" not in raw and ")" not in raw:
+        return raw, []
+    match = _PAREN.match(raw)
+    if match is None:
+        return None
+    pre, inner, post = (normalise_space(match.group(g)) for g in ("pre", "inner", "post"))
+    if not pre:
+        return None
+    if is_abbreviation(inner):
+        name = normalise_space(f"{pre} {post}")
+        alias = normalise_space(f"{inner} {post}")
+        return name, [alias]
+    if not post and is_abbreviation(pre) and len(inner.split()) >= 2:
+        return inner, [pre]  # the full name is canonical, the abbreviation an alias
+    # A lower-case qualifier such as "(sampling)" is not part of the name.
+    return normalise_space(f"{pre} {post}"), []
+
+
+def split_name(raw: str, extra: str | None) -> tuple[str, list[str]] | None:
+    """Name and aliases from bold text plus an optional ``(...)`` written just after it."""
+    split = _split_parenthetical(raw)
+    if split is None:
+        return None
+    name, aliases = split
+    if extra is not None:
+        extra = normalise_space(extra)
+        if is_abbreviation(extra) or (is_abbreviation(name) and len(extra.split()) >= 2):
+            aliases.append(extra)
+    if reject_name(name, raw=raw):
+        return None
+    aliases = [a for a in aliases if not reject_alias(a) and a.casefold() != name.casefold()]
+    return name, aliases
+
+
+def _definition_ok(ctx: LineContext, text: str, part: Sequence[Token]) -> bool:
+    """An empty definition is kept (flagged later); a non-empty one must read as prose."""
+    if not text:
+        return not (ctx.block.followed_by_list and ctx.k == len(ctx.lines) - 1)
+    if not has_prose(part):
+        return False  # `**Paper**: [link](...)`, `**Accuracy**: 0.93`
+    return not (text.endswith((":", "\uff1a")) and ctx.block.followed_by_list)
+
+
+def _colon_term(
+    ctx: LineContext, raw: str, extra: str | None, start: int, prefix: re.Pattern[str] | None
+) -> TermCandidate | None:
+    named = split_name(raw, extra)
+    if named is None:
+        return None
+    text, html, part = ctx.render(start, prefix)
+    if not _definition_ok(ctx, text, part):
+        return None
+    return TermCandidate(named[0], named[1], text, html, 0, "colon")
+
+
+def _bold_line(ctx: LineContext, raw: str) -> TermCandidate | None:
+    """A bold line alone, defined by the next line of the same paragraph."""
+    if ctx.k + 1 >= len(ctx.lines) or ctx.seg_end <= ctx.line.end:
+        return None  # a bold line with nothing under it (or a list under it) is a label
+    nxt = ctx.lines[ctx.k + 1]
+    next_text = inline_text(ctx.children[nxt.start : nxt.end])
+    if _LIST_MARKER.match(next_text) or _LABEL_LINE.match(next_text):
+        return None
+    wordy = has_prose(ctx.children[nxt.start : nxt.end]) and len(next_text.split()) >= 2
+    if not wordy and not _CJK_RUN.search(next_text):
+        return None
+    named = split_name(raw, None)
+    if named is None:
+        return None
+    text, html, part = ctx.render(nxt.start)
+    if not text or not _definition_ok(ctx, text, part):
+        return None
+    return TermCandidate(named[0], named[1], text, html, 0, "bold-line")
+
+
+def _what_is(
+    ctx: LineContext, raw: str, start: int, prefix: re.Pattern[str] | None
+) -> TermCandidate | None:
+    match = _WHAT_IS.match(raw)
+    subject: str | None = match.group("x") if match else None
+    if subject is None:
+        cjk = _WHAT_IS_CJK.match(raw)
+        subject = (cjk.group("a") or cjk.group("b")) if cjk else None
+    if subject is None:
+        return None  # "Why does this work?" and other questions are headings in disguise
+    subject = normalise_space(subject)
+    if reject_question_subject(subject):
+        return None
+    named = split_name(subject, None)
+    if named is None:
+        return None
+    name, aliases = named
+    # The rest of the question's own line is often the expansion: "**What is RAG?** Retrieval…"
+    same_line = normalise_space(inline_text(ctx.children[start : ctx.line.end]).lstrip("?\uff1f "))
+    if same_line and _expands(name, same_line) and not reject_alias(same_line):
+        aliases.append(same_line)
+    text, html, part = ctx.render(start, prefix)
+    if text and not has_prose(part):
+        return None
+    return TermCandidate(name, aliases, text, html, 0, "what-is")
+
+
+def _defining_verb(match: re.Match[str]) -> bool:
+    verb = normalise_space(match.group("verb")).casefold()
+    nxt = match.group("next").strip("*_\"'“”(),.:;").casefold()
+    if verb == "is":
+        return nxt in _IS_NEXT
+    if verb == "are":
+        if nxt in _IS_NEXT:
+            return True
+        return (
+            bool(nxt)
+            and nxt.isalpha()
+            and nxt not in _ARE_NOT_NEXT
+            and not nxt.endswith(("ed", "ly", "ing"))
+        )
+    return True
+
+
+_STRIP_IS_VERB = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:is|are)\s+", re.IGNORECASE)
+
+
+def _sentence_term(
+    ctx: LineContext, raw: str, match: re.Match[str], start: int
+) -> TermCandidate | None:
+    named = split_name(raw, match.group("inner"))
+    if named is None:
+        return None
+    verb = normalise_space(match.group("verb")).casefold()
+    # Keep "a/the ..." after a bare is/are; drop the whole verb phrase otherwise.
+    prefix = _STRIP_IS_VERB if verb in ("is", "are") else re.compile(re.escape(match.group(0)))
+    text, html, part = ctx.render(start, prefix)
+    if not text or not has_prose(part):
+        return None
+    return TermCandidate(named[0], named[1], text, html, 0, "sentence")
+
+
+def _expands(abbr: str, phrase: str) -> bool:
+    """Whether ``phrase`` reads as the expansion of ``abbr`` (letters in order, same start)."""
+    letters = [c.casefold() for c in abbr if c.isalpha()]
+    parts = [w for w in re.split(r"[\s\-]+", phrase) if w]
+    if len(letters) < 2 or not 2 <= len(parts) <= len(letters) + 2:
+        return False
+    if not LETTER.match(phrase) or phrase[0].casefold() != letters[0]:
+        return False
+    if re.search(r"[.,;:!?。\uff0c\uff1b\uff1a\uff01\uff1f]", phrase):
+        return False
+    pool = iter(phrase.casefold())
+    return all(letter in pool for letter in letters)
+
+
+def is_callout_title(text: str) -> bool:
+    """``> [!type] Title``: a callout's title line is never a definition."""
+    return bool(_CALLOUT_TITLE.match(text))

@@ -1,0 +1,30 @@
+"""One function per page: each builds the model that the HTML page renders and the JSON twin
+returns, so the two can never disagree. One module per kind of page."""
+
+from studynotes.web.views.common import NotFound, indexed_at, note_list
+from studynotes.web.views.glossary import Glossary, load_glossary, term_detail, term_list
+from studynotes.web.views.graph import graph, local_graph
+from studynotes.web.views.notes import note_detail, preview
+from studynotes.web.views.tags import tag_index, tag_page
+from studynotes.web.views.vault import broken_links, folder_page, home, similar_notes, stats
+
+__all__ = [
+    "Glossary",
+    "NotFound",
+    "broken_links",
+    "folder_page",
+    "graph",
+    "home",
+    "indexed_at",
+    "load_glossary",
+    "local_graph",
+    "note_detail",
+    "note_list",
+    "preview",
+    "similar_notes",
+    "stats",
+    "tag_index",
+    "tag_page",
+    "term_detail",
+    "term_list",
+]

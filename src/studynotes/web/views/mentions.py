@@ -1,0 +1,85 @@
+"""Where other notes name a note or a term, each place shown as it reads in that note.
+
+The search index finds the notes (``db.search.mentions``); the place is then looked for in
+each note's rendered HTML with the glossary's rule for a name in text (whole words, a
+simple plural, acronyms in capitals), and cut out as safe inline HTML with the name
+marked. Where the HTML does not show the name (it is in the note's source only), the
+index's plain snippet is shown, escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.orm import Session
+
+from studynotes.db.models import Note
+from studynotes.db.search import mentions
+from studynotes.glossary.marks import MarkTerm, TermMatcher
+from studynotes.htmltext import in_text
+from studynotes.sanitize import inline_excerpt
+from studynotes.web import schemas as s
+
+_NOTES = select(Note.id, Note.slug, Note.title, Note.html).where(
+    Note.id.in_(bindparam("ids", expanding=True))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    slug: str
+    title: str
+    context_html: str
+
+
+def context_of(html: str, matcher: TermMatcher) -> str | None:
+    """The first place in ``html`` where ``matcher`` finds a name in the text, cut out with
+    the name in ``<mark>``; None where the text never shows one."""
+    for start, end in matcher.places(html):
+        if in_text(html, start) and "<" not in html[start:end]:
+            marked = f"{html[:start]}<mark>{html[start:end]}</mark>{html[end:]}"
+            return inline_excerpt(marked, start)
+    return None
+
+
+def _places(conn: Connection, found: Sequence[tuple[int, str]], names: list[str]) -> list[_Place]:
+    """The notes of ``found`` (id, the index's plain snippet), each with its context."""
+    if not found:
+        return []
+    matcher = TermMatcher.build([MarkTerm("", names)])
+    rows = {r.id: r for r in conn.execute(_NOTES, {"ids": [i for i, _ in found]})}
+    out: list[_Place] = []
+    for nid, snippet in found:
+        row = rows.get(nid)
+        if row is not None:
+            context = context_of(row.html or "", matcher)
+            out.append(_Place(row.slug, row.title, context or escape(snippet, quote=False)))
+    return out
+
+
+def unlinked_mentions(db: Session, note_id: int, names: list[str]) -> list[s.Backlink]:
+    """Notes that name this one (title or alias, as words) without linking to it."""
+    conn = db.connection()
+    found = mentions(conn, names, unlinked_from=note_id, limit=20)
+    out = [
+        s.Backlink(slug=p.slug, title=p.title, context_html=p.context_html)
+        for p in _places(conn, found, names)
+    ]
+    return sorted(out, key=lambda b: b.title.casefold())
+
+
+def occurrences(db: Session, names: list[str]) -> list[s.Occurrence]:
+    """Notes whose text uses one of a term's ``names``, as the glossary would mark it."""
+    conn = db.connection()
+    matcher = TermMatcher.build([MarkTerm("", names)])
+    found = [
+        (nid, text) for nid, text in mentions(conn, names, limit=200) if matcher.occurs_in(text)
+    ]
+    out = [
+        s.Occurrence(note_slug=p.slug, note_title=p.title, context_html=p.context_html)
+        for p in _places(conn, found, names)
+    ]
+    return sorted(out, key=lambda o: o.note_title.casefold())

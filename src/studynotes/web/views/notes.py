@@ -1,0 +1,187 @@
+"""One note's page, and the previews of its sections and blocks."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import datetime
+from typing import Any, TypeAlias
+
+from sqlalchemy import (
+    ColumnClause,
+    CompoundSelect,
+    Row,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from studynotes.db.models import Alias, Attachment, Heading, Link, Note, NoteTag, Tag
+from studynotes.htmltext import element_html, section_html
+from studynotes.urls import file_url
+from studynotes.web import schemas as s
+from studynotes.web.views.common import NotFound
+from studynotes.web.views.glossary import Glossary
+from studynotes.web.views.mentions import unlinked_mentions
+
+# The statements of a note page are built once: building a statement cost more than running it.
+_NOTE = select(
+    Note.id, Note.slug, Note.title, Note.path, Note.frontmatter, Note.html, Note.updated
+).where(Note.slug == bindparam("slug"))
+# A note's aliases (kind 0, in order), tags (1, by name) and headings (2, in order) in one
+# statement: each statement cost a first view ~50 µs of SQLAlchemy for ~10 µs of SQLite.
+_ALIAS, _TAG, _HEADING = 0, 1, 2
+_ZERO: ColumnClause[int] = literal_column("0")
+_EMPTY: ColumnClause[str] = literal_column("''")
+_NOTE_NAMES: CompoundSelect[*tuple[Any, ...]] = union_all(
+    select(
+        literal_column(str(_ALIAS)).label("kind"),
+        Alias.id.label("place"),
+        Alias.name.label("text"),
+        _ZERO.label("level"),
+        _EMPTY.label("anchor"),
+    ).where(Alias.note_id == bindparam("note_id")),
+    select(literal_column(str(_TAG)), _ZERO, Tag.name, _ZERO, _EMPTY)
+    .join(NoteTag, NoteTag.tag_id == Tag.id)
+    .where(NoteTag.note_id == bindparam("note_id")),
+    select(
+        literal_column(str(_HEADING)), Heading.position, Heading.text, Heading.level, Heading.anchor
+    ).where(Heading.note_id == bindparam("note_id")),
+).order_by("kind", "place", "text")
+_target = Note.__table__.alias("target")  # the linked note: ``found`` is its slug
+_LINKS_OUT = (
+    select(
+        Link.raw_target,
+        Link.heading,
+        Link.block,
+        Link.anchor,
+        Link.display,
+        Link.kind,
+        Link.line,
+        Link.target_file,
+        _target.c.slug.label("target_slug"),
+    )
+    .outerjoin(_target, _target.c.id == Link.target_id)
+    .where(Link.source_id == bindparam("note_id"))
+    .order_by(Link.position)
+)
+_BACKLINKS = (
+    select(Note.slug, Note.title, Link.context)
+    .join(Link, Link.source_id == Note.id)
+    .where(Link.target_id == bindparam("note_id"), Note.id != bindparam("note_id"))
+    .order_by(Note.title, Link.position)
+)
+NoteRow: TypeAlias = Row[int, str, str, str, dict[str, Any], str, datetime]
+
+
+def note_row(db: Session, slug: str) -> NoteRow:
+    """The columns pages show; never the note's text or cached parse, costly to decode."""
+    note = db.connection().execute(_NOTE, {"slug": slug}).first()
+    if note is None:
+        raise NotFound(f"no note with slug {slug!r}")
+    return note
+
+
+def _breadcrumbs(path: str) -> list[s.Crumb]:
+    parts = path.split("/")[:-1]
+    return [s.Crumb(name=p, folder="/".join(parts[: i + 1])) for i, p in enumerate(parts)]
+
+
+def _banner(db: Session, value: Any) -> str | None:
+    """A banner from inside the vault; remote images are not fetched (the app is offline)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    ref = value.strip().strip("[]!").split("|")[0].strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.IGNORECASE):
+        return None
+    name = posixpath.basename(ref)
+    rows = db.execute(
+        select(Attachment.path).where(
+            or_(Attachment.path == ref, Attachment.path.endswith("/" + name))
+        )
+    ).scalars()
+    found = sorted(rows, key=lambda p: (p != ref, len(p)))
+    return file_url(found[0]) if found else None
+
+
+def note_detail(db: Session, slug: str, glossary: Glossary) -> s.NoteDetail:
+    """Every page of the vault is built here once per index run: a few prepared queries.
+    ``glossary`` is that of the index ``db`` reads."""
+    note = note_row(db, slug)
+    conn, this = db.connection(), {"note_id": note.id}
+    aliases: list[str] = []
+    tags: list[str] = []
+    headings: list[s.HeadingOut] = []
+    for kind, _, text, level, anchor in conn.execute(_NOTE_NAMES, this):
+        if kind == _ALIAS:
+            aliases.append(text)
+        elif kind == _TAG:
+            tags.append(text)
+        else:
+            headings.append(s.HeadingOut(level=level, text=text, anchor=anchor))
+    links_out = [
+        s.LinkOut(
+            target=target,
+            resolved_slug=found,
+            heading=heading,
+            block=block,
+            anchor=anchor if found else None,
+            text=display or target,
+            kind="embed" if kind == "embed" else "link",
+            line=line,
+            file=file,
+        )
+        for target, heading, block, anchor, display, kind, line, file, found in conn.execute(
+            _LINKS_OUT, this
+        )
+    ]
+    seen: set[str] = set()
+    backlinks: list[s.Backlink] = []
+    for bslug, btitle, context in conn.execute(_BACKLINKS, this):
+        if bslug not in seen:
+            seen.add(bslug)
+            backlinks.append(s.Backlink(slug=bslug, title=btitle, context_html=context))
+    fm = note.frontmatter or {}
+    return s.NoteDetail(
+        slug=note.slug,
+        title=note.title,
+        path=note.path,
+        tags=tags,
+        aliases=aliases,
+        frontmatter=fm,
+        headings=headings,
+        html=note.html,
+        links_out=links_out,
+        backlinks=backlinks,
+        terms_defined=glossary.defined_in(note.slug),
+        unlinked_mentions=unlinked_mentions(db, note.id, [note.title, *aliases]),
+        breadcrumbs=_breadcrumbs(note.path),
+        updated=note.updated,
+        banner=_banner(db, fm.get("banner")),
+        icon=str(fm["banner_icon"]) if fm.get("banner_icon") else None,
+    )
+
+
+def preview(db: Session, slug: str, *, heading: str | None, block: str | None) -> s.Preview:
+    note = note_row(db, slug)
+    html: str | None = note.html
+    title = note.title
+    if block:
+        html = element_html(note.html, f"^{block.lstrip('^')}")
+        title = f"{note.title} > ^{block.lstrip('^')}"
+    elif heading:
+        anchor = db.execute(
+            select(Heading.anchor, Heading.text).where(
+                Heading.note_id == note.id,
+                or_(Heading.anchor == heading, func.lower(Heading.text) == heading.lower()),
+            )
+        ).first()
+        html = section_html(note.html, anchor.anchor) if anchor else None
+        title = f"{note.title} > {anchor.text if anchor else heading}"
+    if html is None:
+        raise NotFound(f"no such section in {note.title!r}")
+    return s.Preview(title=title, html=html)
