@@ -10,10 +10,10 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NewType
+from typing import NewType, Protocol, TypeVar
 
 VaultPath = NewType("VaultPath", str)
 Slug = NewType("Slug", str)
@@ -50,6 +50,33 @@ def unique(base: str, taken: set[str], tried: dict[str, int] | None = None) -> s
         tried[base] = n
     taken.add(candidate)
     return candidate
+
+
+class _Titled(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+_H = TypeVar("_H", bound=_Titled)
+
+
+def match_heading(headings: Sequence[_H], ref: str) -> _H | None:
+    """Find ``H1#H2`` the way Obsidian does: the last part decides, earlier parts narrow."""
+    parts = [heading_key(p) for p in ref.split("#") if p.strip()]
+    if not parts:
+        return None
+    want = parts[-1]
+    start = 0
+    for parent in parts[:-1]:
+        for i in range(start, len(headings)):
+            if heading_key(headings[i].text) == parent:
+                start = i + 1
+                break
+    for pool in (headings[start:], headings):
+        for heading in pool:
+            if heading_key(heading.text) == want:
+                return heading
+    return None
 
 
 def note_title(path: VaultPath) -> str:

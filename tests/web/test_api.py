@@ -60,6 +60,17 @@ def test_preview_of_a_heading_and_a_block(client: TestClient) -> None:
     assert whole["title"] == "LoRA"
 
 
+def test_preview_finds_a_heading_as_a_link_names_it(client: TestClient) -> None:
+    """Forgiving about case, punctuation and nesting, as ``[[Note#Heading]]`` links are."""
+    for written in ("Scaled dot product", "Attention#Scaled Dot-Product", "t5 2019"):
+        found = client.get("/api/preview/transformers", params={"heading": written})
+        assert found.status_code == 200, written
+    nested = client.get(
+        "/api/preview/transformers", params={"heading": "Attention#Scaled Dot-Product"}
+    ).json()
+    assert nested["title"] == "Transformers > Scaled Dot-Product"
+
+
 def test_graph_nodes_and_edges(client: TestClient) -> None:
     graph = client.get("/api/graph").json()
     ids = {n["id"] for n in graph["nodes"]}

@@ -19,9 +19,9 @@ from html import escape
 
 from studynotes.glossary.marks import MarkMode, TermMatcher
 from studynotes.ingest.parse import ParsedNote
-from studynotes.ingest.resolve import ResolvedLink, match_heading
+from studynotes.ingest.resolve import ResolvedLink
 from studynotes.media import AUDIO, IMAGE, VIDEO, suffix
-from studynotes.paths import VaultPath
+from studynotes.paths import VaultPath, match_heading
 from studynotes.urls import file_url, note_url
 
 _LINK = re.compile(r'<a data-sn-link="(-?\d+)"[^>]*>(.*?)</a>', re.DOTALL)

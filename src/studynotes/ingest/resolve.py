@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studynotes.ingest.parse import ParsedNote
-from studynotes.markdown.facts import HeadingFact, RawLink
-from studynotes.paths import Resolver, VaultPath, heading_key, is_note_path
+from studynotes.markdown.facts import RawLink
+from studynotes.paths import Resolver, VaultPath, is_note_path, match_heading
 
 
 @dataclass(slots=True)
@@ -21,25 +21,6 @@ class ResolvedLink:
     @property
     def is_note(self) -> bool:
         return self.path is not None and is_note_path(self.path)
-
-
-def match_heading(headings: list[HeadingFact], ref: str) -> HeadingFact | None:
-    """Find ``H1#H2`` the way Obsidian does: the last part decides, earlier parts narrow."""
-    parts = [heading_key(p) for p in ref.split("#") if p.strip()]
-    if not parts:
-        return None
-    want = parts[-1]
-    start = 0
-    for parent in parts[:-1]:
-        for i in range(start, len(headings)):
-            if heading_key(headings[i].text) == parent:
-                start = i + 1
-                break
-    for pool in (headings[start:], headings):
-        for heading in pool:
-            if heading_key(heading.text) == want:
-                return heading
-    return None
 
 
 def resolve_link(

@@ -12,7 +12,6 @@ from sqlalchemy import (
     CompoundSelect,
     Row,
     bindparam,
-    func,
     literal_column,
     or_,
     select,
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from studynotes.db.models import Alias, Attachment, Heading, Link, Note, NoteTag, Tag
 from studynotes.htmltext import element_html, section_html
+from studynotes.paths import match_heading
 from studynotes.urls import file_url
 from studynotes.web import schemas as s
 from studynotes.web.views.common import NotFound
@@ -174,12 +174,16 @@ def preview(db: Session, slug: str, *, heading: str | None, block: str | None) -
         html = element_html(note.html, f"^{block.lstrip('^')}")
         title = f"{note.title} > ^{block.lstrip('^')}"
     elif heading:
-        anchor = db.execute(
-            select(Heading.anchor, Heading.text).where(
-                Heading.note_id == note.id,
-                or_(Heading.anchor == heading, func.lower(Heading.text) == heading.lower()),
-            )
-        ).first()
+        headings = db.execute(
+            select(Heading.anchor, Heading.text)
+            .where(Heading.note_id == note.id)
+            .order_by(Heading.position)
+        ).all()
+        # An anchor as a page's links carry it, else the heading as written after ``#``,
+        # matched as links are (``paths.match_heading``).
+        anchor = next((h for h in headings if h.anchor == heading), None) or match_heading(
+            headings, heading
+        )
         html = section_html(note.html, anchor.anchor) if anchor else None
         title = f"{note.title} > {anchor.text if anchor else heading}"
     if html is None:
