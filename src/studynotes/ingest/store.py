@@ -414,6 +414,8 @@ def counts(engine: Engine, report: IndexReport) -> None:
         report.unresolved = conn.execute(
             select(func.count(Link.id)).where(Link.resolved.is_(False))
         ).scalar_one()
-        report.terms = conn.execute(select(func.count(Term.id))).scalar_one()
+        report.terms = conn.execute(
+            select(func.count(Term.id)).where(Term.empty.is_(False))
+        ).scalar_one()
         report.tags = conn.execute(select(func.count(Tag.id))).scalar_one()
         report.attachments = conn.execute(select(func.count(Attachment.id))).scalar_one()

@@ -46,7 +46,10 @@ def stats(db: Session) -> s.Stats:
         unresolved=int(
             db.execute(select(func.count(Link.id)).where(Link.resolved.is_(False))).scalar_one()
         ),
-        terms=count(Term),
+        # A name with no definition yet is listed apart; it is not a glossary term.
+        terms=int(
+            db.execute(select(func.count(Term.id)).where(Term.empty.is_(False))).scalar_one()
+        ),
         tags=count(Tag),
         attachments=count(Attachment),
     )
