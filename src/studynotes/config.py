@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     db: str | None = Field(default=None, description="SQLAlchemy URL; default: a cache file")
     glossary_folders: list[str] = Field(default_factory=lambda: ["Glossary"])
     glossary_tags: list[str] = Field(default_factory=lambda: ["glossary"])
+    glossary_ignore: list[str] = Field(default_factory=list)  # phrases never taken as terms
     max_file_bytes: int = 5_000_000
     embed_depth: int = 3
     term_marks: Literal["all", "first-per-section", "first"] = "first-per-section"

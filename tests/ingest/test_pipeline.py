@@ -306,3 +306,38 @@ def test_an_edit_that_touches_no_term_reuses_the_collected_glossary(
     index_vault(settings, engine, state=state)
     assert collected == [1]
     assert "dropout" in _all_terms(engine)
+
+
+def _terms_by_name(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.execute(select(Term.name).where(Term.empty.is_(False))).scalars())
+
+
+def test_a_note_marked_glossary_false_defines_no_terms(tmp_path: Path, engine: Engine) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Advice.md").write_text(
+        "---\nglossary: false\n---\n- **Keep an open mind**: try things before asking.\n"
+    )
+    (vault / "Words.md").write_text("- **Dropout**: randomly zeroing activations.\n")
+    _index(vault, engine)
+    assert _terms_by_name(engine) == {"Dropout"}
+
+
+def test_phrases_the_owner_lists_are_never_terms_and_the_list_is_an_input(
+    tmp_path: Path, engine: Engine
+) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Words.md").write_text(
+        "- **Dropout**: randomly zeroing activations.\n"
+        "- **Beam search**: keeping the best few partial outputs.\n"
+        "\nBeam search with dropout.\n"
+    )
+    _index(vault, engine)
+    assert _terms_by_name(engine) == {"Dropout", "Beam search"}
+    settings = Settings(vault=vault, workers=1, glossary_ignore=["beam search"])
+    report = index_vault(settings, engine)  # no file changed: the setting alone
+    assert _terms_by_name(engine) == {"Dropout"}
+    assert 'data-term="beam-search"' not in _html(engine, "Words.md")
+    assert not report.unchanged

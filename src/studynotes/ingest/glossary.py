@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from studynotes.glossary.collect import GlossaryNote, GlossaryTerm, collect_terms
+from studynotes.glossary.collect import GlossaryNote, GlossaryTerm, collect_terms, term_key
 from studynotes.glossary.extract import TermCandidate
 from studynotes.ingest.parse import ParsedNote
 from studynotes.paths import VaultPath
@@ -21,10 +21,19 @@ def is_glossary_note(note: ParsedNote, *, folders: list[str], tags: list[str]) -
 
 
 def vault_terms(
-    notes: dict[VaultPath, ParsedNote], *, folders: list[str], tags: list[str]
+    notes: dict[VaultPath, ParsedNote],
+    *,
+    folders: list[str],
+    tags: list[str],
+    ignore: list[str] | None = None,
 ) -> list[GlossaryTerm]:
+    """The vault's terms. The owner's word wins: a note with ``glossary: false`` defines
+    none, and a phrase in ``ignore`` is never a term, wherever it is written."""
+    never = {term_key(phrase) for phrase in ignore or []}
     entries: list[GlossaryNote] = []
     for note in notes.values():
+        if note.glossary_off or term_key(note.title) in never:
+            continue
         if note.first_paragraph and is_glossary_note(note, folders=folders, tags=tags):
             entries.append(
                 GlossaryNote(
@@ -35,9 +44,11 @@ def vault_terms(
                     first_paragraph_html=note.first_paragraph.html,
                 )
             )
-    candidates: dict[str, list[TermCandidate]] = {
-        path: note.terms for path, note in notes.items() if note.terms
-    }
+    candidates: dict[str, list[TermCandidate]] = {}
+    for path, note in notes.items():
+        kept = [c for c in note.terms if term_key(c.name) not in never]
+        if kept and not note.glossary_off:
+            candidates[path] = kept
     terms = collect_terms(candidates, glossary_notes=entries)
     for term in terms:  # no block id at the definition: land on the heading above it
         if term.anchor is None:

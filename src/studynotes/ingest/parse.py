@@ -56,6 +56,7 @@ class ParsedNote:
     terms: list[TermCandidate] = field(default_factory=list)
     first_paragraph: GlossaryEntry | None = None
     glossary_flag: bool = False
+    glossary_off: bool = False  # ``glossary: false``: the owner says nothing here is a term
     warnings: list[str] = field(default_factory=list)
     version: str = PARSER_VERSION
 
@@ -116,7 +117,8 @@ class ParsedNote:
 
 
 _FACT_SCALARS = (
-    "path", "title", "aliases", "cssclasses", "created", "glossary_flag", "warnings", "version",
+    "path", "title", "aliases", "cssclasses", "created", "glossary_flag", "glossary_off",
+    "warnings", "version",
 )  # fmt: skip
 
 
@@ -154,6 +156,11 @@ def _is_glossary_flag(data: dict[str, Any]) -> bool:
     return flag is True or str(flag).lower() in ("true", "yes") or kind in ("glossary", "term")
 
 
+def _is_glossary_off(data: dict[str, Any]) -> bool:
+    flag = data.get("glossary", "")
+    return flag is False or str(flag).strip().lower() in ("false", "no", "off")
+
+
 def parse_note(path: VaultPath, source: str) -> ParsedNote:
     """Parse one note's text into facts and placeholder HTML (links resolved later)."""
     md = make_parser()
@@ -170,6 +177,7 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
             note.title = fm.title or note.title
             note.tags = [TagFact(t, 1) for t in fm.tags]
             note.glossary_flag = _is_glossary_flag(fm.data)
+            note.glossary_off = _is_glossary_off(fm.data)
             break
 
     seen_tags = {t.name.casefold() for t in note.tags}

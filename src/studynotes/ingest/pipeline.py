@@ -94,7 +94,7 @@ def _index_vault(
     memo = state.memo if state is not None else None
     if memo is None or memo.generation != _generation(engine):  # another process wrote
         memo = load_memo(engine)
-    config = plan.config_fp(settings.embed_depth, settings.term_marks)
+    config = plan.config_fp(settings)
     clock = report.lap("discover", started)
     if plan.unchanged(inventory, memo, config):
         if state is not None:
@@ -197,7 +197,10 @@ def _resolve(
         collected = memo.glossary.terms
     else:
         collected = vault_terms(
-            notes, folders=settings.glossary_folders, tags=settings.glossary_tags
+            notes,
+            folders=settings.glossary_folders,
+            tags=settings.glossary_tags,
+            ignore=settings.glossary_ignore,
         )
     terms = [replace(t, aliases=list(t.aliases)) for t in collected]
     marks = [

@@ -7,7 +7,7 @@ worked out again if and only if one of them changed. The inputs, by name:
 ``links:P``  where P's links land, with the slugs of the notes they land in.
 ``marks``    the glossary's names and slugs, in order: what every page's term marks read.
 ``owned:P``  the terms P itself defines, with their lines (a definition is never marked).
-``config``   the parser version and the settings rendering reads (embed depth, marks).
+``config``   the parser version and the settings rendering and the glossary read.
 
 The rules, for ``studynotes index`` and the server's watcher alike:
 
@@ -31,6 +31,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import astuple
 
+from studynotes.config import Settings
 from studynotes.ingest.discover import FileInfo, Inventory
 from studynotes.ingest.memo import Memo
 from studynotes.ingest.parse import ParsedNote
@@ -44,8 +45,15 @@ def fingerprint(value: object) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
-def config_fp(embed_depth: int, mark_mode: str) -> str:
-    return fingerprint((PARSER_VERSION, embed_depth, mark_mode))
+def config_fp(settings: Settings) -> str:
+    """The settings that what an index holds depends on: rendering's and the glossary's."""
+    return fingerprint(
+        (
+            PARSER_VERSION, settings.embed_depth, settings.term_marks,
+            tuple(settings.glossary_folders), tuple(settings.glossary_tags),
+            tuple(settings.glossary_ignore),
+        )
+    )  # fmt: skip
 
 
 def unchanged(inventory: Inventory, memo: Memo, config: str) -> bool:
@@ -121,6 +129,7 @@ def glossary_facts(note: ParsedNote) -> tuple[object, ...]:
         note.title,
         tuple(note.aliases),
         note.glossary_flag,
+        note.glossary_off,
         tuple(t.name for t in note.tags),
         (first.text, first.html) if first else None,
         tuple(astuple(t) for t in note.terms),
