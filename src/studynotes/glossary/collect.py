@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studynotes.glossary._labels import label_key, normalise_space
 from studynotes.glossary.extract import TermCandidate
@@ -124,24 +124,38 @@ def _keys(entry: _Entry) -> set[str]:
 def _drop_repeated_labels(
     kept_by_note: dict[str, list[_Entry]], glossary_paths: set[str]
 ) -> list[_Entry]:
-    """A phrase in two or more notes is a label, unless exactly one is a glossary note."""
+    """A phrase in two or more notes is a label, unless one note owns it: the one glossary
+    note among them, or, among several glossary notes, the one named by it (``DQN.md`` owns
+    "DQN"; ``Deep Q-Network (DQN).md`` keeps its own name and loses that alias)."""
     notes_by_key: dict[str, set[str]] = defaultdict(set)
+    named_by: dict[str, set[str]] = defaultdict(set)
     for path, entries in kept_by_note.items():
         for entry in entries:
             for key in _keys(entry):
                 notes_by_key[key].add(path)
+            if entry.from_glossary_note:
+                named_by[term_key(entry.candidate.name)].add(path)
 
-    def survives(entry: _Entry) -> bool:
-        for key in _keys(entry):
-            paths = notes_by_key[key]
-            if len(paths) < 2:
+    def owner(key: str) -> str | None:
+        paths = notes_by_key[key]
+        if len(paths) == 1:
+            return next(iter(paths))
+        for pool in (named_by.get(key, set()) & glossary_paths, paths & glossary_paths):
+            if len(pool) == 1:
+                return next(iter(pool))
+        return None
+
+    out: list[_Entry] = []
+    for path, entries in kept_by_note.items():
+        for entry in entries:
+            if owner(term_key(entry.candidate.name)) != path:
                 continue
-            owners = paths & glossary_paths
-            if len(owners) != 1 or entry.note_path not in owners:
-                return False
-        return True
-
-    return [entry for entries in kept_by_note.values() for entry in entries if survives(entry)]
+            if entry.from_glossary_note:
+                aliases = [a for a in entry.candidate.aliases if owner(term_key(a)) == path]
+                if aliases != entry.candidate.aliases:
+                    entry = replace(entry, candidate=replace(entry.candidate, aliases=aliases))
+            out.append(entry)
+    return out
 
 
 def _with_slugs(entries: Iterable[_Entry], reserved: set[str]) -> Iterable[GlossaryTerm]:

@@ -57,6 +57,8 @@ class ParsedNote:
     first_paragraph: GlossaryEntry | None = None
     glossary_flag: bool = False
     glossary_off: bool = False  # ``glossary: false``: the owner says nothing here is a term
+    opens_with_paragraph: bool = False  # its first block (past #tags) is its first paragraph
+    words: int = 0
     warnings: list[str] = field(default_factory=list)
     version: str = PARSER_VERSION
 
@@ -118,7 +120,7 @@ class ParsedNote:
 
 _FACT_SCALARS = (
     "path", "title", "aliases", "cssclasses", "created", "glossary_flag", "glossary_off",
-    "warnings", "version",
+    "opens_with_paragraph", "words", "warnings", "version",
 )  # fmt: skip
 
 
@@ -154,6 +156,15 @@ def _is_glossary_flag(data: dict[str, Any]) -> bool:
     flag = data.get("glossary")
     kind = str(data.get("type", "")).strip().lower()
     return flag is True or str(flag).lower() in ("true", "yes") or kind in ("glossary", "term")
+
+
+def _only_tags(children: list[Token]) -> bool:
+    """A paragraph of tags alone, such as ``#rl, #language``."""
+    return any(c.type == "tag" for c in children) and all(
+        c.type in ("tag", "softbreak", "hardbreak")
+        or (c.type == "text" and not c.content.strip(" \t,;·|"))
+        for c in children
+    )
 
 
 def _is_glossary_off(data: dict[str, Any]) -> bool:
@@ -207,6 +218,7 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
         section.end = offset
     note.html = "".join(parts)
 
+    opened = False  # a block other than a paragraph came first
     for i, token in enumerate(tokens):
         block_id = token.attrGet("id")
         if token.nesting == 1 and isinstance(block_id, str) and block_id.startswith("^"):
@@ -216,14 +228,22 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
                 list_tag = "ol" if token.markup in (".", ")") else "ul"
                 rendered = f"<{list_tag}>{rendered}</{list_tag}>"
             note.block_html[block_id[1:]] = sanitize(rendered)
-        if token.type == "paragraph_open" and token.level == 0 and note.first_paragraph is None:
+        if token.level == 0 and token.nesting >= 0 and note.first_paragraph is None:
+            if token.type != "paragraph_open":
+                opened = opened or token.type != "front_matter"
+                continue
+            children = tokens[i + 1].children or []
+            if _only_tags(children):  # a line of #tags above the text is not its opening
+                continue
             # A glossary note's first paragraph is its term's definition: rendered as one.
-            text, html = definition(tokens[i + 1].children or [], md, env)
+            text, html = definition(children, md, env)
             note.first_paragraph = GlossaryEntry(text=text, html=html)
+            note.opens_with_paragraph = not opened
 
     note.text = "\n".join(
         inline_text(t.children) for t in tokens if t.type == "inline" and t.children
     )
+    note.words = len(note.text.split())
     try:
         note.terms = extract_terms(tokens, md, env)
     except Exception as exc:  # a glossary bug must not cost the reader the note
