@@ -257,14 +257,17 @@ def test_tag_and_words_together_narrow_the_results(conn: Connection) -> None:
 def test_snippet_escapes_note_text_and_marks_matches(conn: Connection) -> None:
     (hit,) = search(conn, "kaboom").notes
     assert "<mark>kaboom</mark>" in hit.snippet_html
-    assert "&lt;b&gt;bold&lt;/b&gt;" in hit.snippet_html
+    assert "<code>&lt;b&gt;bold&lt;/b&gt;</code>" in hit.snippet_html  # code stays code
     assert "a &lt; b &amp;&amp; c &gt; d" in hit.snippet_html
     assert "<b>" not in hit.snippet_html
 
 
 def test_snippet_shows_link_syntax_as_obsidian_shows_links(conn: Connection) -> None:
     (hit,) = search(conn, "whirligig").notes
-    assert "code: beam and <mark>whirligig</mark>.png and Prompting." in hit.snippet_html
+    assert (
+        "code: <code>beam</code> and <code><mark>whirligig</mark>.png</code> and "
+        "<code>Prompting</code>." in hit.snippet_html
+    )
     assert "[[" not in hit.snippet_html and "]]" not in hit.snippet_html
 
 
@@ -485,6 +488,8 @@ query_text = st.lists(
 def test_any_query_returns_safe_short_snippets(conn: Connection, q: str) -> None:
     results = search(conn, q)
     for note in results.notes:
-        text_only = re.sub(r"</?mark>", "", note.snippet_html)
+        text_only = re.sub(r"</?(?:mark|code)>", "", note.snippet_html)
         assert "<" not in text_only and "[[" not in text_only
+        for tag in ("mark", "code"):  # the only markup, and always closed
+            assert note.snippet_html.count(f"<{tag}>") == note.snippet_html.count(f"</{tag}>")
         assert len(html.unescape(text_only)) <= MAX_SNIPPET_CHARS + 1

@@ -88,7 +88,7 @@ def conn(engine: Engine) -> Iterator[Connection]:
 
 
 def _visible(snippet_html: str) -> str:
-    return html.unescape(re.sub(r"</?mark>", "", snippet_html))
+    return html.unescape(re.sub(r"</?(?:mark|code)>", "", snippet_html))
 
 
 def test_every_keystroke_answers_quickly_with_long_notes(conn: Connection) -> None:
@@ -138,5 +138,5 @@ def test_snippets_show_links_as_text_not_obsidian_syntax(conn: Connection) -> No
 @given(q=st.text(max_size=30) | st.sampled_from(KEYSTROKES))
 def test_any_query_over_long_notes_returns_short_escaped_snippets(conn: Connection, q: str) -> None:
     for note in search(conn, q).notes:
-        assert "<" not in re.sub(r"</?mark>", "", note.snippet_html)
+        assert "<" not in re.sub(r"</?(?:mark|code)>", "", note.snippet_html)
         assert len(_visible(note.snippet_html)) <= MAX_SNIPPET_CHARS + 1

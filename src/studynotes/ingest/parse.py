@@ -240,8 +240,10 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
             note.first_paragraph = GlossaryEntry(text=text, html=html)
             note.opens_with_paragraph = not opened
 
-    note.text = "\n".join(
-        inline_text(t.children) for t in tokens if t.type == "inline" and t.children
+    note.text = "\n".join(  # what search reads and quotes; code keeps its backticks
+        inline_text(t.children, code_ticks=True)
+        for t in tokens
+        if t.type == "inline" and t.children
     )
     note.words = len(note.text.split())
     try:

@@ -45,11 +45,14 @@ def _shown(token: Token) -> str:
     return link.display or token.content or link.target
 
 
-def inline_text(children: Sequence[Token] | None, *, prose_only: bool = False) -> str:
+def inline_text(
+    children: Sequence[Token] | None, *, prose_only: bool = False, code_ticks: bool = False
+) -> str:
     """The text a reader sees in inline ``children``; line breaks as ``\\n``.
 
     ``prose_only`` leaves out what is not the writer's own words: links, embeds, images
-    and raw HTML (a definition made only of those is no definition).
+    and raw HTML (a definition made only of those is no definition). ``code_ticks`` keeps
+    inline code between backticks, so text cut from it can show code as code again.
     """
     out: list[str] = []
     in_link = 0
@@ -71,6 +74,8 @@ def inline_text(children: Sequence[Token] | None, *, prose_only: bool = False) -
             continue
         elif kind == "tag":
             out.append(_tag_text(child))
+        elif code_ticks and kind == "code_inline" and "`" not in child.content:
+            out.append(f"`{child.content}`")
         else:
             out.append(child.content)
     return "".join(out)

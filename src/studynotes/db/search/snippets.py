@@ -65,6 +65,16 @@ def _shown(m: re.Match[str]) -> str:
     return " > ".join(part for part in inner.split("#") if part.strip())
 
 
+# Inline code keeps its backticks in the stored text (a separator to the word index); a
+# pair whose inside holds whole <mark> pairs or none becomes <code> again.
+_CODE = re.compile(r"`((?:[^`<>]|<mark>[^`<>]*</mark>)+)`")
+
+
+def with_code(escaped: str) -> str:
+    """Escaped snippet text with its backtick pairs shown as code."""
+    return _CODE.sub(r"<code>\1</code>", escaped) if "`" in escaped else escaped
+
+
 def without_link_syntax(text: str) -> str:
     return _BRACKETS.sub("", _LINK.sub(_shown, text)) if "[[" in text or "]]" in text else text
 
@@ -102,7 +112,7 @@ def marked(raw: str | None, *, cut_before: bool = False, cut_after: bool = False
             room -= len(part)
     if inside:
         out.append("</mark>")
-    return "".join(out)
+    return with_code("".join(out))
 
 
 def plain(body: str, words: list[str], *, cut_before: bool = False, cut_after: bool = False) -> str:
@@ -146,7 +156,7 @@ def plain(body: str, words: list[str], *, cut_before: bool = False, cut_after: b
     out.append(html.escape(piece[pos:]))
     if end < len(flat) or after:
         out.append(ELLIPSIS)
-    return "".join(out)
+    return with_code("".join(out))
 
 
 def as_text(snippet_html: str) -> str:
