@@ -52,7 +52,7 @@ bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Glossary precision and recall on real vaults against tests/glossary/corpus/ (a report).
-# Vaults come from $$STUDYNOTES_CORPUS_VAULTS; `make glossary-eval EVAL_ARGS=--fetch` clones them.
+# Vaults come from $STUDYNOTES_CORPUS_VAULTS; `make glossary-eval EVAL_ARGS=--fetch` clones them.
 glossary-eval: install
 	$(BIN)/python bench/glossary_eval.py $(EVAL_ARGS)
 
