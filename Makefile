@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 VAULT  ?= notes
 BENCH_ARGS ?=
+EVAL_ARGS ?=
 
-.PHONY: install run index check test test-slow lint fmt bench clean
+.PHONY: install run index check test test-slow lint fmt bench glossary-eval clean
 
 install: $(STAMP)
 
@@ -49,6 +50,11 @@ bench: install
 		|| (apt-get update && apt-get install -y wrk) \
 		|| echo "bench: could not install wrk; throughput will be skipped"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Glossary precision and recall on real vaults against tests/glossary/corpus/ (a report).
+# Vaults come from $STUDYNOTES_CORPUS_VAULTS; `make glossary-eval EVAL_ARGS=--fetch` clones them.
+glossary-eval: install
+	$(BIN)/python bench/glossary_eval.py $(EVAL_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
