@@ -121,7 +121,10 @@ def glossary_of(root: Path) -> tuple[list[Extracted], int]:
         if read.text is not None:
             notes[info.path] = parse_note(info.path, read.text)
     terms = vault_terms(notes, folders=settings.glossary_folders, tags=settings.glossary_tags)
-    extracted = [Extracted(t.note_path, t.line, t.name, tuple(t.aliases)) for t in terms]
+    # A name with no definition is listed apart, never explained or marked: not a term.
+    extracted = [
+        Extracted(t.note_path, t.line, t.name, tuple(t.aliases)) for t in terms if not t.empty
+    ]
     return extracted, len(notes)
 
 

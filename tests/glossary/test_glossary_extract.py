@@ -251,3 +251,33 @@ def test_raw_html_in_a_definition_keeps_only_inline_formatting() -> None:
     )
     [term] = note.terms
     assert term.definition_html == "<b>bold</b>  text  <i>left open</i>"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- **frame_number**: the index of the frame in the clip.",  # a field name
+        "- **Keep an open mind**: people come from different places.",  # advice
+        "- **Drag a note**: moves it to the folder you drop it on.",  # a step
+        "- **Asia**: servers in Singapore.",  # a place among options
+        "- **Android**: from the Play Store.",  # a platform among options
+        "- **All the following are true**: an and statement.",  # a statement
+        "- **Key idea 1**: attention weighs tokens by relevance.",  # a numbered label
+    ],
+)
+def test_fields_advice_places_and_statements_are_not_terms(extract: Extract, line: str) -> None:
+    assert extract(line + "\n") == []
+
+
+@pytest.mark.parametrize(
+    "line, name",
+    [
+        ("- **Search engine**: a system that finds documents for a query.", "Search engine"),
+        ("- **Set theory**: the study of collections of objects.", "Set theory"),
+        ("- **Llama 2**: an open-weights language model family.", "Llama 2"),
+    ],
+)
+def test_terms_that_open_like_instructions_or_end_in_numbers_stay_terms(
+    extract: Extract, line: str, name: str
+) -> None:
+    assert [c.name for c in extract(line + "\n")] == [name]

@@ -244,6 +244,36 @@ def _is_label(key: str) -> bool:
     return bool(_NUMBERED_LABEL.match(key))
 
 
+# Code identifiers are field and variable names in a list of them, not concepts.
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+$")
+# "Keep an open mind", "Drag a note", "Try before asking": an instruction, not a name.
+IMPERATIVES = words(
+    """keep drag drop enable disable try click press tap open close turn move make get
+    give take ask follow stop hold pin type paste copy rename toggle show hide change
+    edit avoid use add remove select choose pick set go read write check start let"""
+)
+_AFTER_IMPERATIVE = words(
+    """a an the your my our this that these those it them all any some every before after
+    to with into from on off up out down for"""
+)
+# Places and platforms name where something applies, in lists of options.
+PLACES = frozenset(
+    {
+        "asia", "europe", "africa", "america", "north america", "south america",
+        "latin america", "oceania", "australia", "antarctica", "middle east", "ios",
+        "ipados", "android", "windows", "linux", "macos", "mac os x", "windows/linux",
+        "chromeos",
+    }
+)  # fmt: skip
+# A verb in the middle makes the phrase a statement: "All the following are true".
+_FINITE = words("is are was were has have does doesn't isn't aren't")
+# "Key idea 1", "Premise 2": a numbered label.
+_NUMBERED_TAIL = re.compile(
+    r"^(?:key idea|idea|premise|point|item|fact|reason|argument|observation|takeaway"
+    r"|scenario|hypothesis|principle|assumption|claim|insight|lesson|tip)\s+\d+$"
+)
+
+
 def reject_name(name: str, *, raw: str | None = None) -> str | None:
     """Why ``name`` (bold text ``raw`` as written) is not a term, or ``None`` if it may be."""
     written = normalise_space(raw if raw is not None else name)
@@ -268,12 +298,19 @@ def reject_name(name: str, *, raw: str | None = None) -> str | None:
         return "too long"
     if "(" in name or ")" in name or "[" in name or "]" in name:
         return "bracketed"
+    if _IDENTIFIER.match(name):
+        return "identifier"
     key = label_key(name)
-    if _is_label(key):
+    if _is_label(key) or _NUMBERED_TAIL.match(key):
         return "label"
-    first = key.split()[0] if key.split() else ""
-    if first in NON_NOUN_OPENERS:
+    parts = key.split()
+    first = parts[0] if parts else ""
+    if first in NON_NOUN_OPENERS or any(w in _FINITE for w in parts[1:]):
         return "clause"
+    if len(parts) >= 2 and first in IMPERATIVES and parts[1] in _AFTER_IMPERATIVE:
+        return "instruction"
+    if key in PLACES:
+        return "place"
     return None
 
 
