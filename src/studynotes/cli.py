@@ -100,6 +100,43 @@ def index(vault: Path | None, db: str | None, timings: bool) -> None:
 
 @main.command()
 @_VAULT
+@click.option("--kept", "only", flag_value="kept", help="Only the phrases taken as terms.")
+@click.option("--rejected", "only", flag_value="rejected", help="Only the phrases left out.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def glossary(vault: Path | None, only: str | None, fmt: str) -> None:
+    """Say, for every bold or defined phrase in VAULT, whether it is a glossary term and why.
+
+    Reads the vault's files (the index is not needed). Where you disagree, put
+    `glossary: false` in a note's frontmatter or the phrase in STUDYNOTES_GLOSSARY_IGNORE.
+    """
+    from studynotes.explain import explain_vault  # only this command needs it
+
+    settings = _settings(vault=vault, db=None)
+    try:
+        decisions = explain_vault(settings)
+    except VaultError as exc:
+        raise click.ClickException(str(exc)) from exc
+    kept = sum(d.kept for d in decisions)
+    summary = f"{kept} terms, {len(decisions) - kept} phrases left out"
+    if only is not None:
+        decisions = [d for d in decisions if d.kept == (only == "kept")]
+    if fmt == "json":
+        rows = [
+            {"path": d.path, "line": d.line, "phrase": d.phrase, "kept": d.kept,
+             "reason": d.reason}
+            for d in decisions
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for d in decisions:
+        click.echo(
+            f"{d.path}:{d.line}: {'term    ' if d.kept else 'not term'}  {d.phrase}  ({d.reason})"
+        )
+    click.echo(summary, err=True)
+
+
+@main.command()
+@_VAULT
 @_DB
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def check(vault: Path | None, db: str | None, fmt: str) -> None:

@@ -125,3 +125,34 @@ def test_default_database_lives_outside_the_vault(vault_copy: Path, tmp_path: Pa
     )
     assert sorted(p.relative_to(vault_copy) for p in vault_copy.rglob("*")) == before
     assert list((tmp_path / "cache" / "studynotes").glob("*.sqlite3"))
+
+
+def test_glossary_command_says_why_each_phrase_is_or_is_not_a_term(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Words.md").write_text(
+        "# Words\n\n- **Dropout**: randomly zeroing activations.\n"
+        "- **Beam search**: keeping the best few partial outputs.\n\n"
+        "**Example**: a worked case.\n\nA **bold aside** in a sentence.\n"
+    )
+    (vault / "Advice.md").write_text(
+        "---\nglossary: false\n---\n- **Spaced repetition**: review just before forgetting.\n"
+    )
+    env = {"STUDYNOTES_GLOSSARY_IGNORE": '["beam search"]'}
+    result = CliRunner().invoke(main, ["glossary", str(vault)], env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+
+    def said(phrase: str) -> str:
+        return next(line for line in lines if f"  {phrase}  " in line)
+
+    assert said("Dropout").startswith("Words.md:3: term")
+    assert "not term" in said("Beam search") and "ignore" in said("Beam search")
+    assert "Advice.md:4: not term" in said("Spaced repetition")
+    assert "glossary: false" in said("Spaced repetition")
+    assert "label" in said("Example")
+    assert "not written as a definition" in said("bold aside")
+
+    as_json = CliRunner().invoke(main, ["glossary", str(vault), "--kept", "--format", "json"])
+    rows = json.loads(as_json.stdout)
+    assert [(r["phrase"], r["kept"]) for r in rows] == [("Dropout", True), ("Beam search", True)]

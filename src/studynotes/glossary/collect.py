@@ -61,12 +61,25 @@ class _Entry:
     from_glossary_note: bool
 
 
+@dataclass(slots=True, frozen=True)
+class Decision:
+    """Why a phrase is, or is not, one of the vault's terms (``studynotes glossary``)."""
+
+    path: str
+    line: int
+    phrase: str
+    kept: bool
+    reason: str
+
+
 def collect_terms(
     candidates_by_note: dict[str, list[TermCandidate]],
     *,
     glossary_notes: list[GlossaryNote],
+    decisions: list[Decision] | None = None,
 ) -> list[GlossaryTerm]:
-    """Build the vault glossary, sorted by note path then line, with unique slugs."""
+    """Build the vault glossary, sorted by note path then line, with unique slugs; with
+    ``decisions``, say there why each candidate was kept or dropped."""
     glossary_paths = {note.path for note in glossary_notes}
     per_note: dict[str, list[_Entry]] = defaultdict(list)
     for note in glossary_notes:
@@ -78,9 +91,41 @@ def collect_terms(
     kept_by_note = {path: _first_definitions(entries) for path, entries in per_note.items()}
     kept = _drop_repeated_labels(kept_by_note, glossary_paths)
     kept.sort(key=lambda e: (e.note_path, e.candidate.line, e.order))
+    if decisions is not None:
+        _explain(per_note, kept_by_note, kept, decisions)
     # A glossary note's title and aliases are its own: other terms may not use them as aliases.
     reserved = {key for e in kept if e.from_glossary_note for key in _keys(e)}
     return list(_with_slugs(kept, reserved))
+
+
+def _explain(
+    per_note: dict[str, list[_Entry]],
+    first: dict[str, list[_Entry]],
+    kept: list[_Entry],
+    out: list[Decision],
+) -> None:
+    def key(e: _Entry) -> tuple[str, int, bool]:
+        return e.note_path, e.order, e.from_glossary_note
+
+    survived = {key(e) for e in kept}
+    firsts = {key(e) for entries in first.values() for e in entries}
+    for path, entries in per_note.items():
+        for e in entries:
+            c = e.candidate
+            if key(e) in survived:
+                why = (
+                    "glossary note: its title, defined by its first paragraph"
+                    if (e.from_glossary_note)
+                    else f"written as a definition ({c.shape})"
+                )
+                out.append(Decision(path, max(c.line, 1), c.name, True, why))
+            elif key(e) not in firsts:
+                out.append(Decision(path, c.line, c.name, False, "defined earlier in this note"))
+            else:
+                out.append(
+                    Decision(path, max(c.line, 1), c.name, False,
+                             "also written as a term in other notes, none of which owns it")
+                )  # fmt: skip
 
 
 def _note_candidate(note: GlossaryNote) -> TermCandidate:

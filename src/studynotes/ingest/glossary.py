@@ -12,7 +12,13 @@ import posixpath
 import re
 from collections import defaultdict
 
-from studynotes.glossary.collect import GlossaryNote, GlossaryTerm, collect_terms, term_key
+from studynotes.glossary.collect import (
+    Decision,
+    GlossaryNote,
+    GlossaryTerm,
+    collect_terms,
+    term_key,
+)
 from studynotes.glossary.extract import TermCandidate
 from studynotes.ingest.parse import ParsedNote
 from studynotes.paths import VaultPath
@@ -102,6 +108,7 @@ def vault_terms(
     folders: list[str],
     tags: list[str],
     ignore: list[str] | None = None,
+    decisions: list[Decision] | None = None,
 ) -> list[GlossaryTerm]:
     """The vault's terms. The owner's word wins: a note with ``glossary: false`` defines
     none, and a phrase in ``ignore`` is never a term, wherever it is written."""
@@ -127,9 +134,18 @@ def vault_terms(
     candidates: dict[str, list[TermCandidate]] = {}
     for path, note in notes.items():
         kept = [c for c in note.terms if term_key(c.name) not in never]
+        if decisions is not None:
+            for c in note.terms:
+                if note.glossary_off or c not in kept:
+                    why = (
+                        "the note says glossary: false"
+                        if note.glossary_off
+                        else "listed in the glossary ignore setting"
+                    )
+                    decisions.append(Decision(path, c.line, c.name, False, why))
         if kept and not note.glossary_off:
             candidates[path] = kept
-    terms = collect_terms(candidates, glossary_notes=entries)
+    terms = collect_terms(candidates, glossary_notes=entries, decisions=decisions)
     for term in terms:  # no block id at the definition: land on the heading above it
         if term.anchor is None:
             above = [h for h in notes[VaultPath(term.note_path)].headings if h.line <= term.line]
