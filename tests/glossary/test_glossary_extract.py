@@ -281,3 +281,14 @@ def test_terms_that_open_like_instructions_or_end_in_numbers_stay_terms(
     extract: Extract, line: str, name: str
 ) -> None:
     assert [c.name for c in extract(line + "\n")] == [name]
+
+
+def test_numbered_items_that_name_things_are_terms_and_steps_are_not(extract: Extract) -> None:
+    text = (
+        "1. **FGSM**: a one-step attack along the sign of the gradient.\n"
+        "2. **Adversarial Training**: training on attacked examples too.\n"
+        "3. **Crawl**: fetch every page.\n"
+        "4. **Pool Vectors**: average them into one.\n"
+        "5. **Embed the Pieces**: map each piece to a vector.\n"
+    )
+    assert [c.name for c in extract(text)] == ["FGSM", "Adversarial Training"]

@@ -252,7 +252,16 @@ IMPERATIVES = words(
     give take ask follow stop hold pin type paste copy rename toggle show hide change
     edit avoid use add remove select choose pick set go read write check start let"""
 )
-_AFTER_IMPERATIVE = words(
+# Verbs that open the steps of a procedure ("1. **Pool Vectors**: ..."); also nouns, so
+# they mark a step only where a step is expected (a numbered item), never a name alone.
+PROCESS_VERBS = words(
+    """pool embed crawl index parse chunk encode decode compute calculate estimate fit
+    predict sample filter rank retrieve store fetch map reduce aggregate average normalise
+    normalize tokenise tokenize generate update measure score label annotate freeze prune
+    quantise quantize distil distill concatenate project scale shift shuffle batch
+    feed pass send receive return wrap unwrap mask pad"""
+)
+AFTER_IMPERATIVE = words(
     """a an the your my our this that these those it them all any some every before after
     to with into from on off up out down for"""
 )
@@ -307,7 +316,7 @@ def reject_name(name: str, *, raw: str | None = None) -> str | None:
     first = parts[0] if parts else ""
     if first in NON_NOUN_OPENERS or any(w in _FINITE for w in parts[1:]):
         return "clause"
-    if len(parts) >= 2 and first in IMPERATIVES and parts[1] in _AFTER_IMPERATIVE:
+    if len(parts) >= 2 and first in IMPERATIVES and parts[1] in AFTER_IMPERATIVE:
         return "instruction"
     if key in PLACES:
         return "place"

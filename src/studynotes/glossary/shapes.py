@@ -13,6 +13,10 @@ from markdown_it.token import Token
 
 from studynotes.cjk import CJK_CLASS
 from studynotes.glossary._labels import (
+    AFTER_IMPERATIVE,
+    IMPERATIVES,
+    PROCESS_VERBS,
+    STEP_VERBS,
     is_abbreviation,
     normalise_space,
     reject_alias,
@@ -63,15 +67,34 @@ _ARE_NOT_NEXT = words(
 _CALLOUT_TITLE = re.compile(r"^\s*\[![^\]]*\]")
 
 
+def _names_a_step(raw: str) -> bool:
+    """A numbered item's bold opening names a step unless it reads as a name: an acronym
+    (``1. **FGSM**: ...``), or several words that do not open like an instruction
+    (``2. **Adversarial Training**: ...`` but not ``2. **Embed the Pieces**: ...``)."""
+    name = raw.strip(":\uff1a").strip()
+    parts = name.casefold().split()
+    if is_abbreviation(name):
+        return False
+    if len(parts) < 2 or not name[:1].isupper():
+        return True  # `1. **Crawl**: ...`, `1. **tokenise**: ...`
+    return (
+        parts[0] in STEP_VERBS
+        or parts[0] in IMPERATIVES
+        or parts[0] in PROCESS_VERBS
+        or parts[1] in AFTER_IMPERATIVE
+        or parts[0].endswith(("ise", "ize"))
+    )
+
+
 def bold_first(ctx: LineContext) -> TermCandidate | None:
     """Shapes whose line opens with bold text: colon, bold-line, what-is, sentence."""
     children, line = ctx.children, ctx.line
-    if ctx.block.in_ordered_item and ctx.is_item_start:
-        return None  # `1. **Tokenise**: ...` is a numbered step, not a glossary entry
     close = matching_close(children, line.start, line.end)
     if close is None:
         return None
     raw = normalise_space(inline_text(children[line.start + 1 : close]))
+    if ctx.block.in_ordered_item and ctx.is_item_start and _names_a_step(raw):
+        return None  # `1. **Tokenise**: ...` is a numbered step; `1. **FGSM**: ...` a term
     after = children[close + 1 : line.end]
     after_text = inline_text(after)
     first_after = after[0].content if after and after[0].type == "text" else ""
