@@ -292,3 +292,14 @@ def test_numbered_items_that_name_things_are_terms_and_steps_are_not(extract: Ex
         "5. **Embed the Pieces**: map each piece to a vector.\n"
     )
     assert [c.name for c in extract(text)] == ["FGSM", "Adversarial Training"]
+
+
+def test_a_bold_name_after_an_article_defined_by_is_a_is_a_term(extract: Extract) -> None:
+    text = (
+        "A **vault** is a folder of notes on your disk.\n\n"
+        "The **graph view** shows links between notes.\n\n"  # shows: not a definition
+        "An **Example** is a case worked below.\n"  # a label, whatever the sentence says
+    )
+    assert [(c.name, c.definition) for c in extract(text)] == [
+        ("vault", "a folder of notes on your disk.")
+    ]

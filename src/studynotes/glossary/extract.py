@@ -9,6 +9,7 @@ definition lists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ from markdown_it.token import Token
 
 from studynotes.glossary._labels import normalise_space
 from studynotes.glossary.candidate import TermCandidate, definition, has_prose, trimmed
-from studynotes.glossary.paragraph import Block, LineContext, lines
+from studynotes.glossary.paragraph import Block, Line, LineContext, lines
 from studynotes.glossary.shapes import abbr_first, bold_first, is_callout_title, split_name
 from studynotes.markdown.inline import inline_text
 
@@ -94,6 +95,19 @@ def _anchor(stack: Sequence[Token]) -> str | None:
 # --- one paragraph, line by line -------------------------------------------------------------
 
 
+_ARTICLE = re.compile(r"^(?:A|An|The)\s+$")
+
+
+def _article_then_bold(children: Sequence[Token], line: Line) -> bool:
+    start = line.start
+    return (
+        start + 1 < line.end
+        and children[start].type == "text"
+        and bool(_ARTICLE.match(children[start].content))
+        and children[start + 1].type == "strong_open"
+    )
+
+
 def _paragraph_terms(
     inline: Token, block: Block, md: MarkdownIt, env: dict[str, Any]
 ) -> list[TermCandidate]:
@@ -114,6 +128,11 @@ def _paragraph_terms(
         seg_end = split[stop - 1].end
         ctx = LineContext(children, split, k, seg_end, block, md, env)
         candidate = bold_first(ctx) if line.opens_bold(children) else abbr_first(ctx)
+        if candidate is None and _article_then_bold(children, line):
+            # "A **vault** is a folder ...": the sentence shape after an article.
+            shifted = [*split[:k], Line(line.number, line.start + 1, line.end), *split[k + 1 :]]
+            found_in = bold_first(LineContext(children, shifted, k, seg_end, block, md, env))
+            candidate = found_in if found_in is not None and found_in.shape == "sentence" else None
         if candidate is not None:
             candidate.line = base + line.number
             candidate.anchor = block.anchor
