@@ -303,3 +303,12 @@ def test_a_bold_name_after_an_article_defined_by_is_a_is_a_term(extract: Extract
     assert [(c.name, c.definition) for c in extract(text)] == [
         ("vault", "a folder of notes on your disk.")
     ]
+
+
+def test_points_under_pros_cons_and_steps_are_labels_not_terms(extract: Extract) -> None:
+    text = (
+        "## Advantages\n\n- **Efficiency**: trains in an hour.\n\n"
+        "## Key terms\n\n- **Dropout**: randomly zeroing activations.\n\n"
+        "Disadvantages:\n\n- **Limited Scope**: only works on text.\n"
+    )
+    assert [c.name for c in extract(text)] == ["Dropout"]

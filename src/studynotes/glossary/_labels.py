@@ -13,6 +13,7 @@ from studynotes.cjk import CJK_CHAR
 
 __all__ = [
     "is_abbreviation",
+    "is_advice_heading",
     "label_key",
     "normalise_space",
     "reject_alias",
@@ -281,6 +282,24 @@ _NUMBERED_TAIL = re.compile(
     r"^(?:key idea|idea|premise|point|item|fact|reason|argument|observation|takeaway"
     r"|scenario|hypothesis|principle|assumption|claim|insight|lesson|tip)\s+\d+$"
 )
+
+
+# Headings and lead-ins over lists of labelled points rather than of defined terms.
+ADVICE_HEADINGS = frozenset(
+    {
+        "advantages", "disadvantages", "pros", "cons", "pros and cons", "benefits",
+        "drawbacks", "limitations", "challenges", "best practices", "tips", "use cases",
+        "applications", "steps", "key results", "results", "problems", "issues", "plan",
+        "options", "settings", "faq", "tl;dr", "tldr", "summary", "strengths",
+        "weaknesses", "troubleshooting", "requirements", "recommendations", "guidelines",
+        "dos and don'ts", "do's and don'ts", "encouraged behaviors", "lessons learned",
+    }
+)  # fmt: skip
+
+
+def is_advice_heading(text: str) -> bool:
+    key = label_key(text).rstrip(":\uff1a").strip()
+    return key in ADVICE_HEADINGS or key.startswith(("how to ", "tips for ", "steps to "))
 
 
 def reject_name(name: str, *, raw: str | None = None) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from studynotes.glossary._labels import normalise_space
+from studynotes.glossary._labels import is_advice_heading, normalise_space
 from studynotes.glossary.candidate import TermCandidate, definition, has_prose, trimmed
 from studynotes.glossary.paragraph import Block, Line, LineContext, lines
 from studynotes.glossary.shapes import abbr_first, bold_first, is_callout_title, split_name
@@ -31,9 +31,19 @@ def extract_terms(tokens: list[Token], md: MarkdownIt, env: dict[str, Any]) -> l
     """Return the term candidates defined in one parsed note, in document order."""
     found: list[TermCandidate] = []
     stack: list[Token] = []
+    heading: list[tuple[int, bool]] = []  # open sections: level, whether it gives advice
+    intros: list[bool] = []  # open lists: whether the line before them gives advice
     for i, token in enumerate(tokens):
         if token.nesting == 1:
             stack.append(token)
+            if token.type == "heading_open":
+                level = int(token.tag[1:])
+                while heading and heading[-1][0] >= level:
+                    heading.pop()
+                heading.append((level, _advice(tokens[i + 1])))
+            elif token.type in _LISTS:
+                intros.append(i >= 2 and tokens[i - 1].type == "paragraph_close"
+                              and _advice(tokens[i - 2]))  # fmt: skip
             if token.type == "dt_open":
                 candidate = _deflist_term(tokens, i, stack, md, env)
                 if candidate is not None:
@@ -41,10 +51,24 @@ def extract_terms(tokens: list[Token], md: MarkdownIt, env: dict[str, Any]) -> l
         elif token.nesting == -1:
             if stack:
                 stack.pop()
+            if token.type in _LIST_CLOSES and intros:
+                intros.pop()
         elif token.type == "inline" and token.children and _is_prose_paragraph(stack):
+            if (heading and heading[-1][1]) or any(intros):
+                continue  # pros, cons, steps and tips are labelled, not defined
             block = _describe_block(tokens, i, stack)
             found.extend(_paragraph_terms(token, block, md, env))
     return found
+
+
+_LIST_CLOSES = frozenset({"bullet_list_close", "ordered_list_close"})
+
+
+def _advice(inline: Token) -> bool:
+    """Whether a heading or a list's lead-in announces advice, options or a verdict."""
+    if inline.type != "inline":
+        return False
+    return is_advice_heading(inline_text(inline.children or []))
 
 
 # --- where the inline sits ---------------------------------------------------------------
