@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from studynotes.config import Settings
 from studynotes.db.session import open_database
@@ -30,6 +31,25 @@ EXTRA_NOTES = {
     ),
     "中文笔记.md": "# 注意力\n\n自注意力机制让每个词看到其他词。#笔记\n",
 }
+
+
+def index_notes(root: Path, notes: dict[str, str]) -> tuple[Settings, Engine, Path]:
+    """A vault of ``notes`` (path -> text) under ``root``, indexed into a database beside it."""
+    vault = root / "vault"
+    vault.mkdir()
+    for name, text in notes.items():
+        (vault / name).parent.mkdir(parents=True, exist_ok=True)
+        (vault / name).write_text(text, encoding="utf-8")
+    settings = Settings(vault=vault, db=f"sqlite:///{root / 'index.sqlite3'}", workers=1)
+    engine = open_database(settings.database_url())
+    index_vault(settings, engine)
+    return settings, engine, vault
+
+
+@pytest.fixture(scope="session")
+def small_vault() -> Callable[[Path, dict[str, str]], tuple[Settings, Engine, Path]]:
+    """Index a few notes of a test's own (``index_notes``)."""
+    return index_notes
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,14 @@ A name written as a term with nothing after it yet is listed apart, not counted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from studynotes.config import Settings
-from studynotes.db.session import open_database
 from studynotes.ingest.pipeline import index_vault
 from studynotes.web.app import create_app
 
@@ -24,18 +25,13 @@ NOTES = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def client_and_summary(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+    small_vault: Callable[[Path, dict[str, str]], tuple[Settings, Engine, Path]],
 ) -> Iterator[tuple[TestClient, str]]:
-    root = tmp_path_factory.mktemp("counts")
-    vault = root / "vault"
-    vault.mkdir()
-    for name, text in NOTES.items():
-        (vault / name).write_text(text, encoding="utf-8")
-    settings = Settings(vault=vault, db=f"sqlite:///{root / 'index.sqlite3'}", workers=1)
-    engine = open_database(settings.database_url())
-    summary = index_vault(settings, engine).summary()
+    settings, engine, _ = small_vault(tmp_path, NOTES)
+    summary = index_vault(settings, engine).summary()  # nothing changed: counts only
     with TestClient(create_app(settings, engine=engine)) as client:
         yield client, summary
     engine.dispose()

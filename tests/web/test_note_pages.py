@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from studynotes.config import Settings
-from studynotes.db.session import open_database
 from studynotes.ingest.pipeline import index_vault
 from studynotes.web.app import create_app
 from studynotes.web.pagecache import PageCache
@@ -47,15 +46,12 @@ class Live:
         return cache
 
 
+SmallVault = Callable[[Path, dict[str, str]], tuple[Settings, Engine, Path]]
+
+
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[Live]:
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    for name, text in NOTES.items():
-        (vault / name).write_text(text, encoding="utf-8")
-    settings = Settings(vault=vault, db=f"sqlite:///{tmp_path / 'index.sqlite3'}", workers=1)
-    engine = open_database(settings.database_url())
-    index_vault(settings, engine)
+def live(tmp_path: Path, small_vault: SmallVault) -> Iterator[Live]:
+    settings, engine, vault = small_vault(tmp_path, NOTES)
     with TestClient(create_app(settings, engine=engine)) as client:
         yield Live(vault, settings, engine, client)
     engine.dispose()
