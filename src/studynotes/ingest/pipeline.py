@@ -247,9 +247,7 @@ def _render_and_store(
         for p, links in resolved.links.items()
     }
     inputs = plan.Inputs(parsed.hashes, link_fps, resolved.marks_fp, resolved.owned, config)
-    deps = {p: m.render_deps for p, m in old.items()}
-    paths = [p for p in notes if p in fresh or p not in old or inputs.stale(deps.get(p, {}))]
-    relink = {p for p in notes if p in fresh or p not in old or old[p].links_fp != link_fps[p]}
+    paths, relink = plan.to_render(notes, fresh, memo, inputs)
 
     context = RenderContext(
         slugs, resolved.marks, settings.embed_depth, settings.term_marks, where=dict(parsed.where)

@@ -28,7 +28,7 @@ The rules, for ``studynotes index`` and the server's watcher alike:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import astuple
 
 from studynotes.config import Settings
@@ -189,7 +189,21 @@ class Inputs:
 
 
 def to_render(
-    paths: Iterable[VaultPath], deps: Mapping[VaultPath, Mapping[str, str]], inputs: Inputs
-) -> list[VaultPath]:
-    """Rule 4: the pages to render again, in the order given."""
-    return [p for p in paths if inputs.stale(deps.get(p, {}))]
+    notes: Iterable[VaultPath], fresh: Collection[VaultPath], memo: Memo, inputs: Inputs
+) -> tuple[list[VaultPath], set[VaultPath]]:
+    """Rules 4 and 5: the pages to render again, in the order given, and the notes whose
+    link rows are written again. A note parsed anew is both (all its rows are rewritten)."""
+    old = memo.notes
+    pages: list[VaultPath] = []
+    relink: set[VaultPath] = set()
+    for p in notes:
+        before = old.get(p)
+        if p in fresh or before is None:
+            pages.append(p)
+            relink.add(p)
+            continue
+        if inputs.stale(before.render_deps):
+            pages.append(p)
+        if before.links_fp != inputs.links.get(p):
+            relink.add(p)
+    return pages, relink
