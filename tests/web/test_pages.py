@@ -108,3 +108,21 @@ def test_note_pages_revalidate_with_etag_and_come_compressed(client: TestClient)
     zipped = client.get("/notes/lora", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["content-encoding"] == "gzip"
     assert zipped.text == first.text  # decoded by the client: the same page
+
+
+def test_head_is_answered_wherever_get_is_with_the_same_headers(client: TestClient) -> None:
+    """Link checkers and caches ask with HEAD; a 405 there read as a broken link."""
+    urls = [
+        "/", "/notes/transformers", "/glossary", "/tags", "/graph", "/api/notes",
+        "/api/terms", "/api/graph", "/search?q=attention", "/files/assets/Pasted%20image%201.png",
+        "/static/app.css", "/no-such-page",
+    ]  # fmt: skip
+    for url in urls:
+        got, head = client.get(url), client.head(url)
+        assert head.status_code == got.status_code, url
+        assert head.content == b"", url
+        for name in ("content-type", "content-length", "etag"):
+            assert head.headers.get(name) == got.headers.get(name), (url, name)
+    events = client.head("/api/events")  # never ends as GET: HEAD still answers at once
+    assert events.status_code == 200
+    assert events.headers["content-type"].startswith("text/event-stream")

@@ -28,6 +28,7 @@ from studynotes.ingest.watch import watch_vault
 from studynotes.resources import resource_dir
 from studynotes.sanitize import inline_excerpt
 from studynotes.web import views
+from studynotes.web.head import HeadAsGet
 from studynotes.web.live import Broker
 from studynotes.web.pagecache import CHECK_SECONDS, PageCache, PerIndex
 from studynotes.web.routes import api, pages
@@ -133,6 +134,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     app.state.templates = templates
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is GET all the way down
 
     def not_found(request: Request, message: str) -> Response:
         if _wants_json(request):
