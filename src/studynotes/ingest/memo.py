@@ -61,14 +61,17 @@ class Memo:
     term_rows: list[tuple[object, ...]] | None = None
 
     def load_facts(self, engine: Engine) -> None:
-        """Read every note's facts record, whole, as parsing stored it."""
+        """Read every note's facts record, whole, as parsing stored it, and the inputs its
+        page was rendered from: what a run needs once it has work to do."""
         if self.facts_loaded:
             return
         with engine.connect() as conn:
-            for path, parsed in conn.execute(select(Note.path, Note.parsed)):
+            rows = conn.execute(select(Note.path, Note.parsed, Note.render_deps))
+            for path, parsed, deps in rows:
                 memo = self.notes.get(VaultPath(path))
                 if memo is not None:
                     memo.facts = ParsedNote.from_parts(parsed)
+                    memo.render_deps = dict(deps or {})
         self.facts_loaded = True
 
 
@@ -83,19 +86,19 @@ def new_generation() -> str:
 
 
 def load_memo(engine: Engine) -> Memo:
-    """The notes' stamps and keys as the index holds them (facts come on demand)."""
+    """The notes' stamps and keys as the index holds them: enough to tell that nothing
+    changed (facts and render inputs come with ``Memo.load_facts``)."""
     memo = Memo()
     with engine.connect() as conn:
         rows = conn.execute(
             select(
                 Note.id, Note.path, Note.slug, Note.content_hash, Note.mtime_ns, Note.size,
-                Note.links_fp, Note.render_deps,
+                Note.links_fp,
             )
         )  # fmt: skip
         for r in rows:
             memo.notes[VaultPath(r.path)] = NoteMemo(
-                r.id, r.slug, r.content_hash, r.mtime_ns, r.size, r.links_fp or "",
-                dict(r.render_deps or {}),
+                r.id, r.slug, r.content_hash, r.mtime_ns, r.size, r.links_fp or ""
             )  # fmt: skip
         memo.attachments = {
             VaultPath(r.path): (r.mtime_ns, r.size)
