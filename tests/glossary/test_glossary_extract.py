@@ -312,3 +312,18 @@ def test_points_under_pros_cons_and_steps_are_labels_not_terms(extract: Extract)
         "Disadvantages:\n\n- **Limited Scope**: only works on text.\n"
     )
     assert [c.name for c in extract(text)] == ["Dropout"]
+
+
+def test_a_bold_item_over_a_nested_list_is_defined_by_its_first_sub_item(
+    extract: Extract,
+) -> None:
+    text = (
+        "* **BIO-encoding**\n    * tags each token as the Begin, Inside or Outside of a span\n"
+        "    * used for named entities\n"
+        "* **Initialize System**\n    * set every counter to zero\n\n"
+        "**General approach**\n- split the text first\n"
+    )
+    found = extract(text)
+    assert [(c.name, c.definition) for c in found] == [
+        ("BIO-encoding", "tags each token as the Begin, Inside or Outside of a span")
+    ]

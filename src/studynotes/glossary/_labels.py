@@ -260,7 +260,8 @@ PROCESS_VERBS = words(
     predict sample filter rank retrieve store fetch map reduce aggregate average normalise
     normalize tokenise tokenize generate update measure score label annotate freeze prune
     quantise quantize distil distill concatenate project scale shift shuffle batch
-    feed pass send receive return wrap unwrap mask pad"""
+    feed pass send receive return wrap unwrap mask pad detect enter track initialize
+    initialise"""
 )
 AFTER_IMPERATIVE = words(
     """a an the your my our this that these those it them all any some every before after
@@ -295,6 +296,12 @@ ADVICE_HEADINGS = frozenset(
         "dos and don'ts", "do's and don'ts", "encouraged behaviors", "lessons learned",
     }
 )  # fmt: skip
+
+
+def opens_like_a_step(name: str) -> bool:
+    """``Initialize System``, ``Detect Proximity``: a step of a procedure, not a name."""
+    first = label_key(name).split()[0] if label_key(name).split() else ""
+    return first in STEP_VERBS or first in IMPERATIVES or first in PROCESS_VERBS
 
 
 def is_advice_heading(text: str) -> bool:

@@ -16,8 +16,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from studynotes.glossary._labels import is_advice_heading, normalise_space
-from studynotes.glossary.candidate import TermCandidate, definition, has_prose, trimmed
+from studynotes.glossary._labels import is_advice_heading, normalise_space, opens_like_a_step
+from studynotes.glossary.candidate import TermCandidate, definition, has_prose, is_blank, trimmed
 from studynotes.glossary.paragraph import Block, Line, LineContext, lines
 from studynotes.glossary.shapes import abbr_first, bold_first, is_callout_title, split_name
 from studynotes.markdown.inline import inline_text
@@ -57,8 +57,45 @@ def extract_terms(tokens: list[Token], md: MarkdownIt, env: dict[str, Any]) -> l
             if (heading and heading[-1][1]) or any(intros):
                 continue  # pros, cons, steps and tips are labelled, not defined
             block = _describe_block(tokens, i, stack)
-            found.extend(_paragraph_terms(token, block, md, env))
+            item = _bold_item_over_list(tokens, i, stack, md, env)
+            found.extend([item] if item is not None else _paragraph_terms(token, block, md, env))
     return found
+
+
+def _bold_item_over_list(
+    tokens: Sequence[Token], i: int, stack: Sequence[Token], md: MarkdownIt, env: dict[str, Any]
+) -> TermCandidate | None:
+    """``- **BIO-encoding**`` with a list nested under it: the item names a term and its
+    first sub-item defines it. (A bold line over a list outside a list item is a label.)"""
+    children = [c for c in tokens[i].children or [] if not is_blank(c)]
+    parent = stack[-2] if len(stack) >= 2 else None
+    if parent is None or parent.type != "list_item_open" or tokens[i - 2] is not parent:
+        return None
+    if (
+        len(children) < 3
+        or children[0].type != "strong_open"
+        or children[-1].type != "strong_close"
+    ):
+        return None
+    if any(c.type in ("strong_open", "softbreak", "hardbreak") for c in children[1:-1]):
+        return None
+    nested = i + 2
+    if nested >= len(tokens) or tokens[nested].type not in _LISTS:
+        return None
+    first = next(
+        (t for t in tokens[nested + 1 : nested + 6] if t.type == "inline" and t.children), None
+    )
+    if first is None or first.children is None:
+        return None
+    named = split_name(normalise_space(inline_text(children[1:-1])), None)
+    if named is None or opens_like_a_step(named[0]):
+        return None
+    text, html = definition(first.children, md, env)
+    if not text or not has_prose(first.children):
+        return None
+    where = tokens[i].map
+    line = (where[0] if where else 0) + 1
+    return TermCandidate(named[0], named[1], text, html, line, "item-list", _anchor(stack))
 
 
 _LIST_CLOSES = frozenset({"bullet_list_close", "ordered_list_close"})

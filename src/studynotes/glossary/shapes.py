@@ -14,11 +14,9 @@ from markdown_it.token import Token
 from studynotes.cjk import CJK_CLASS
 from studynotes.glossary._labels import (
     AFTER_IMPERATIVE,
-    IMPERATIVES,
-    PROCESS_VERBS,
-    STEP_VERBS,
     is_abbreviation,
     normalise_space,
+    opens_like_a_step,
     reject_alias,
     reject_name,
     reject_question_subject,
@@ -78,11 +76,7 @@ def _names_a_step(raw: str) -> bool:
     if len(parts) < 2 or not name[:1].isupper():
         return True  # `1. **Crawl**: ...`, `1. **tokenise**: ...`
     return (
-        parts[0] in STEP_VERBS
-        or parts[0] in IMPERATIVES
-        or parts[0] in PROCESS_VERBS
-        or parts[1] in AFTER_IMPERATIVE
-        or parts[0].endswith(("ise", "ize"))
+        opens_like_a_step(name) or parts[1] in AFTER_IMPERATIVE or parts[0].endswith(("ise", "ize"))
     )
 
 
