@@ -82,6 +82,10 @@ def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
     if not first.startswith("$$"):
         return False
     body = first[2:]
+    if silent and body.strip() and not body.endswith("$$"):
+        # Only `$$` alone or `$$x$$` alone ends the paragraph above it: in `text:$$` then
+        # `$$where ...`, the `$$` at the start of the line closes math the paragraph opened.
+        return False
     if "$$" in body:  # `$$x$$` alone on its line; `$$x$$ and text` is inline math
         if body.find("$$") != len(body) - 2 or not body[:-2].strip():
             return False
