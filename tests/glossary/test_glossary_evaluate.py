@@ -66,6 +66,15 @@ def test_a_term_shown_under_another_form_of_its_phrase_is_recalled(
     assert score.recall == pytest.approx(2 / 4)
 
 
+def test_a_term_defined_in_another_note_is_recalled_where_it_is_written(
+    labelled: list[LabelledPhrase],
+) -> None:
+    # "Weight Decay" is bold in ml.md and defined in another note: its tooltip explains it.
+    score = score_vault("v", labelled, [Extracted("optim.md", 4, "Weight decay")])
+    assert {row.phrase for row in score.found} == {"Weight Decay"}
+    assert score.outside == 1
+
+
 def test_terms_outside_the_labelled_notes_are_counted_apart_from_unlabelled_ones(
     labelled: list[LabelledPhrase],
 ) -> None:

@@ -7,7 +7,8 @@ module only compares: which vault to index and how is the caller's business
 
 Precision is the share of extracted terms labelled ``term`` among those labelled ``term``
 or ``label`` (ambiguous ones count for neither side). Recall is the share of ``term``
-phrases the glossary explains: some extracted term of the same note has that name or alias.
+phrases the glossary explains: some extracted term of the vault has that name or alias, so
+the reader gets its tooltip there, wherever in the vault it was defined.
 """
 
 from __future__ import annotations
@@ -138,10 +139,10 @@ def score_vault(
         if row.vault == vault:
             by_note[row.path].append(row)
     score = VaultScore(vault)
-    keys_by_note: dict[str, set[str]] = defaultdict(set)
+    explained: set[str] = set()
     for term in extracted:
         score.extracted += 1
-        keys_by_note[term.path] |= term.keys()
+        explained |= term.keys()
         if term.path not in by_note:
             score.outside += 1
             continue
@@ -154,10 +155,10 @@ def score_vault(
             score.false_positives.append((term, source))
         else:
             score.ambiguous.append(term)
-    for path, rows in by_note.items():
+    for rows in by_note.values():
         for row in rows:
             if row.label == "term":
-                hit = bool(phrase_keys(row.phrase) & keys_by_note[path])
+                hit = bool(phrase_keys(row.phrase) & explained)
                 (score.found if hit else score.misses).append(row)
     return score
 
