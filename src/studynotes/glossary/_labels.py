@@ -14,6 +14,7 @@ from studynotes.cjk import CJK_CHAR
 __all__ = [
     "is_abbreviation",
     "is_advice_heading",
+    "is_plain_word",
     "label_key",
     "normalise_space",
     "reject_alias",
@@ -63,6 +64,7 @@ LABEL_WORDS = frozenset(
     introduction|conclusion|conclusions|discussion|analysis|explanation|explained
     intuition|intuitively|insight|insights|takeaway|takeaways|key takeaway|key takeaways
     bottom line|in short|in summary|in other words|tl;dr|tldr|i.e.|ie|aka
+    rule of thumb|rules of thumb
     definition|definitions|defined|meaning|idea|ideas|key idea|key ideas|main idea
     big idea|core idea|key point|key points|main point|main points|point|points
     key terms|key term|terms|terminology|vocabulary|glossary|keywords|key words
@@ -221,6 +223,16 @@ def is_abbreviation(text: str) -> bool:
     return upper >= 2 or (upper >= 1 and _digits(text) >= 1 and len(text) <= 6)
 
 
+def is_plain_word(name: str) -> bool:
+    """One ordinary word: no capitals inside, no digits or hyphens, not an abbreviation."""
+    return (
+        len(name.split()) == 1
+        and name.isalpha()
+        and not is_abbreviation(name)
+        and name[1:] == name[1:].lower()
+    )
+
+
 def _too_long(text: str) -> bool:
     if len(text) > MAX_CHARS:
         return True
@@ -230,7 +242,7 @@ def _too_long(text: str) -> bool:
     return len(text.split()) > MAX_WORDS
 
 
-def _is_label(key: str) -> bool:
+def _is_label(key: str, *, list_nouns: bool = True) -> bool:
     key = key.rstrip(":\uff1a").strip()
     if key in LABEL_WORDS or key in STEP_VERBS:
         return True
@@ -238,7 +250,7 @@ def _is_label(key: str) -> bool:
         return True
     words = key.split()
     if len(words) >= 2 and (
-        words[-1] in LIST_NOUNS
+        (list_nouns and words[-1] in LIST_NOUNS)
         or (words[0] in LABEL_MODIFIERS and " ".join(words[1:]) in LABEL_WORDS)
     ):
         return True
@@ -309,8 +321,10 @@ def is_advice_heading(text: str) -> bool:
     return key in ADVICE_HEADINGS or key.startswith(("how to ", "tips for ", "steps to "))
 
 
-def reject_name(name: str, *, raw: str | None = None) -> str | None:
-    """Why ``name`` (bold text ``raw`` as written) is not a term, or ``None`` if it may be."""
+def reject_name(name: str, *, raw: str | None = None, defined: bool = False) -> str | None:
+    """Why ``name`` (bold text ``raw`` as written) is not a term, or ``None`` if it may be.
+    ``defined``: a sentence defines it ("**Note properties** are properties ..."), so a
+    name ending like a list's title ("... properties") may still be a term."""
     written = normalise_space(raw if raw is not None else name)
     name = normalise_space(name)
     if not name:
@@ -336,7 +350,7 @@ def reject_name(name: str, *, raw: str | None = None) -> str | None:
     if _IDENTIFIER.match(name):
         return "identifier"
     key = label_key(name)
-    if _is_label(key) or _NUMBERED_TAIL.match(key):
+    if _is_label(key, list_nouns=not defined) or _NUMBERED_TAIL.match(key):
         return "label"
     parts = key.split()
     first = parts[0] if parts else ""

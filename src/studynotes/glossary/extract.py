@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from studynotes.glossary._labels import is_advice_heading, normalise_space, opens_like_a_step
 from studynotes.glossary.candidate import TermCandidate, definition, has_prose, is_blank, trimmed
 from studynotes.glossary.paragraph import Block, Line, LineContext, lines
-from studynotes.glossary.shapes import abbr_first, bold_first, is_callout_title, split_name
+from studynotes.glossary.shapes import abbr_first, bold_first, called, is_callout_title, split_name
 from studynotes.markdown.inline import inline_text
 
 __all__ = ["TermCandidate", "extract_terms"]
@@ -68,6 +68,8 @@ def _bold_item_over_list(
     """``- **BIO-encoding**`` with a list nested under it: the item names a term and its
     first sub-item defines it. (A bold line over a list outside a list item is a label.)"""
     children = [c for c in tokens[i].children or [] if not is_blank(c)]
+    if children and children[-1].type == "text" and children[-1].content.strip() in _COLONS:
+        children = children[:-1]  # "- **Fine tuning**:" over its list
     parent = stack[-2] if len(stack) >= 2 else None
     if parent is None or parent.type != "list_item_open" or tokens[i - 2] is not parent:
         return None
@@ -87,18 +89,20 @@ def _bold_item_over_list(
     )
     if first is None or first.children is None:
         return None
-    named = split_name(normalise_space(inline_text(children[1:-1])), None)
+    raw = normalise_space(inline_text(children[1:-1])).rstrip(":\uff1a").rstrip()
+    named = split_name(raw, None)
     if named is None or opens_like_a_step(named[0]):
         return None
     text, html = definition(first.children, md, env)
-    if not text or not has_prose(first.children):
-        return None
+    if len(text.split()) < 3 or not has_prose(first.children):
+        return None  # "- **Harnesses**:" over "- lm-eval": examples, not a definition
     where = tokens[i].map
     line = (where[0] if where else 0) + 1
     return TermCandidate(named[0], named[1], text, html, line, "item-list", _anchor(stack))
 
 
 _LIST_CLOSES = frozenset({"bullet_list_close", "ordered_list_close"})
+_COLONS = frozenset({":", "\uff1a"})
 
 
 def _advice(inline: Token) -> bool:
@@ -156,7 +160,8 @@ def _anchor(stack: Sequence[Token]) -> str | None:
 # --- one paragraph, line by line -------------------------------------------------------------
 
 
-_ARTICLE = re.compile(r"^(?:A|An|The)\s+$")
+# "A **vault** is ...", "In statistics, **population** refers to ...": a lead-in, then the term.
+_ARTICLE = re.compile(r"^(?:(?:A|An|The)\s+|In\s+[\w\s-]{1,30},\s+)$", re.IGNORECASE)
 
 
 def _article_then_bold(children: Sequence[Token], line: Line) -> bool:
@@ -194,6 +199,8 @@ def _paragraph_terms(
             shifted = [*split[:k], Line(line.number, line.start + 1, line.end), *split[k + 1 :]]
             found_in = bold_first(LineContext(children, shifted, k, seg_end, block, md, env))
             candidate = found_in if found_in is not None and found_in.shape == "sentence" else None
+        if candidate is None:
+            candidate = called(ctx)
         if candidate is not None:
             candidate.line = base + line.number
             candidate.anchor = block.anchor

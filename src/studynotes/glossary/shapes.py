@@ -6,6 +6,7 @@ Each shape is narrow on purpose (see ``extract``): precision comes before recall
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 
@@ -26,14 +27,17 @@ from studynotes.glossary.candidate import LETTER, TermCandidate, has_prose
 from studynotes.glossary.paragraph import LineContext, matching_close
 from studynotes.markdown.inline import inline_text
 
-__all__ = ["abbr_first", "bold_first", "is_callout_title", "split_name"]
+__all__ = ["abbr_first", "bold_first", "called", "is_callout_title", "split_name"]
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 # A line that opens with its own short "label:" defines that label, not the bold above it.
 _LABEL_LINE = re.compile(r"^\s*[^\s:\uff1a][^:\uff1a]{0,40}[:\uff1a](?:\s|$)")
 _CJK_RUN = re.compile(CJK_CLASS + "{2}")  # two CJK characters in a row
 
-_COLON = re.compile(r"^\s*[:\uff1a]\s*")
+# "**IRI**s: ..." and "**LLM**s are ...": a plural ending after the bold is not a word.
+_PLURAL = r"(?:e?s(?=[\s:\uff1a(]))?"
+# "**X**: ...", and the signs students use the same way: "**X** = ...", "**X** — ...".
+_COLON = re.compile(r"^" + _PLURAL + r"\s*(?:[:\uff1a=\u2014\u2013]|-(?=\s))\s*")
 _PAREN_COLON = re.compile(r"^\s*\((?P<inner>[^()]{1,80})\)\s*[:\uff1a]\s*")
 _ABBR_CLOSE = re.compile(r"^\)\s*[:\uff1a]\s*")
 _LONG_NAME_OPEN = re.compile(
@@ -48,12 +52,12 @@ _PAREN = re.compile(r"^(?P<pre>[^()]*)\((?P<inner>[^()]+)\)(?P<post>[^()]*)$")
 
 # `**X** is a ...`: the verb, then the word after it decides whether this is a definition.
 _SENTENCE = re.compile(
-    r"^\s*(?:\((?P<inner>[^()]{1,80})\)\s*)?"
-    r"(?P<verb>refers?\s+to|means|denotes|describes|stands\s+for"
+    r"^" + _PLURAL + r"\s*(?:\((?P<inner>[^()]{1,80})\)\s*)?"
+    r"(?P<verb>refers?\s+to|means|denotes|describes?|stands\s+for"
     r"|(?:is|are)\s+(?:defined|known)\s+as|is|are)\s+(?=(?P<next>[^\s]+))",
     re.IGNORECASE,
 )
-_IS_NEXT = frozenset({"a", "an", "the", "one", "any", "when", "where"})
+_IS_NEXT = frozenset({"a", "an", "the", "one", "any", "when", "where", "to"})
 # After `are` a bare plural noun is common ("are dense vectors"); these words are not nouns.
 _ARE_NOT_NEXT = words(
     """not no also very often usually always never sometimes just only still really quite too
@@ -114,7 +118,45 @@ def bold_first(ctx: LineContext) -> TermCandidate | None:
     sentence = _SENTENCE.match(first_after)
     if sentence and _defining_verb(sentence):
         return _sentence_term(ctx, raw, sentence, close + 1)
+    aside = _aside(ctx, raw, after, close)
+    if aside is not None:
+        return aside
+    # "**Union** $\cup$ is an operation ...": its symbol, then the sentence.
+    if len(after) >= 2 and not first_after.strip() and after[1].type in _SYMBOLS:
+        rest = after[2].content if len(after) > 2 and after[2].type == "text" else ""
+        sentence = _SENTENCE.match(rest)
+        if sentence and _defining_verb(sentence):
+            return _sentence_term(ctx, raw, sentence, close + 3)
     return None
+
+
+_SYMBOLS = frozenset({"math_inline", "code_inline"})
+_PAREN_LINE = re.compile(r"^\s*\((?P<inner>[^()]+)\)\s*$")
+_COMMA = re.compile(r"^\s*,\s+")
+
+
+def _aside(ctx: LineContext, raw: str, after: Sequence[Token], close: int) -> TermCandidate | None:
+    """``**Soundex** (classes of words by sound)`` and ``**Local analysis**, analyse the
+    top results``: an explanation set off after the name, of three words or more."""
+    if any(t.type == "strong_open" for t in after):
+        return None  # "**A**, **B**, **C**": a list of names, not a name and its gloss
+    first = after[0].content if after and after[0].type == "text" else ""
+    paren = _PAREN_LINE.match(first) if len(after) == 1 else None
+    if paren is not None:
+        inner = normalise_space(paren.group("inner"))
+        named = split_name(raw, None)
+        if named is None or len(inner.split()) < 3 or reject_alias(inner) == "formula":
+            return None
+        return TermCandidate(named[0], named[1], inner, html.escape(inner), 0, "aside")
+    if not _COMMA.match(first):
+        return None
+    named = split_name(raw, None)
+    if named is None:
+        return None
+    text, markup, part = ctx.render(close + 1, _COMMA)
+    if len(text.split()) < 3 or not has_prose(part):
+        return None
+    return TermCandidate(named[0], named[1], text, markup, 0, "aside")
 
 
 def abbr_first(ctx: LineContext) -> TermCandidate | None:
@@ -173,7 +215,9 @@ def _split_parenthetical(raw: str) -> tuple[str, list[str]] | None:
     return normalise_space(f"{pre} {post}"), []
 
 
-def split_name(raw: str, extra: str | None) -> tuple[str, list[str]] | None:
+def split_name(
+    raw: str, extra: str | None, *, defined: bool = False
+) -> tuple[str, list[str]] | None:
     """Name and aliases from bold text plus an optional ``(...)`` written just after it."""
     split = _split_parenthetical(raw)
     if split is None:
@@ -183,7 +227,7 @@ def split_name(raw: str, extra: str | None) -> tuple[str, list[str]] | None:
         extra = normalise_space(extra)
         if is_abbreviation(extra) or (is_abbreviation(name) and len(extra.split()) >= 2):
             aliases.append(extra)
-    if reject_name(name, raw=raw):
+    if reject_name(name, raw=raw, defined=defined):
         return None
     aliases = [a for a in aliases if not reject_alias(a) and a.casefold() != name.casefold()]
     return name, aliases
@@ -274,13 +318,13 @@ def _defining_verb(match: re.Match[str]) -> bool:
     return True
 
 
-_STRIP_IS_VERB = re.compile(r"^\s*(?:\([^()]*\)\s*)?(?:is|are)\s+", re.IGNORECASE)
+_STRIP_IS_VERB = re.compile(r"^" + _PLURAL + r"\s*(?:\([^()]*\)\s*)?(?:is|are)\s+", re.IGNORECASE)
 
 
 def _sentence_term(
     ctx: LineContext, raw: str, match: re.Match[str], start: int
 ) -> TermCandidate | None:
-    named = split_name(raw, match.group("inner"))
+    named = split_name(raw, match.group("inner"), defined=True)
     if named is None:
         return None
     verb = normalise_space(match.group("verb")).casefold()
@@ -304,6 +348,41 @@ def _expands(abbr: str, phrase: str) -> bool:
         return False
     pool = iter(phrase.casefold())
     return all(letter in pool for letter in letters)
+
+
+# "... are called **zombies**", "... also referred to as **virtual addresses**".
+_CALLED = re.compile(
+    r"\b(?:is|are|was|were|be|been|also|often|sometimes|commonly|usually|then)\s+"
+    r"(?:called|referred\s+to\s+as|known\s+as|termed|named)\s+(?:(?:an?|the)\s+)?$",
+    re.IGNORECASE,
+)
+_VAGUE_SUBJECT = words("if when they it this these those he she we you one such there")
+
+
+def called(ctx: LineContext) -> TermCandidate | None:
+    """A sentence that names what it describes: ``Words with several senses are called
+    **polysemous**``. The sentence is the definition; its subject must be a description,
+    not a pronoun ("they are called **X**" says nothing on its own)."""
+    children, line = ctx.children, ctx.line
+    for i in range(line.start, line.end - 3):
+        lead, bold = children[i], children[i + 1]
+        if lead.type != "text" or bold.type != "strong_open" or not _CALLED.search(lead.content):
+            continue
+        close = matching_close(children, i + 1, line.end)
+        if close is None:
+            return None
+        before = inline_text(children[line.start : i + 1])
+        subject = _CALLED.split(before)[0].split()
+        if len(subject) < 3 or subject[0].casefold().strip(",") in _VAGUE_SUBJECT:
+            return None
+        named = split_name(normalise_space(inline_text(children[i + 2 : close])), None)
+        if named is None:
+            return None
+        text, html, part = ctx.render(line.start)
+        if not text or not has_prose(part):
+            return None
+        return TermCandidate(named[0], named[1], text, html, 0, "called")
+    return None
 
 
 def is_callout_title(text: str) -> bool:
