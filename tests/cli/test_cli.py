@@ -131,7 +131,7 @@ def test_glossary_command_says_why_each_phrase_is_or_is_not_a_term(tmp_path: Pat
     vault = tmp_path / "vault"
     vault.mkdir()
     (vault / "Words.md").write_text(
-        "# Words\n\n- **Dropout**: randomly zeroing activations.\n"
+        "# Key terms\n\n- **Dropout**: randomly zeroing activations.\n"
         "- **Beam search**: keeping the best few partial outputs.\n\n"
         "**Example**: a worked case.\n\nA **bold aside** in a sentence.\n"
     )

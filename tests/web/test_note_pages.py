@@ -26,6 +26,9 @@ NOTES = {
     "Other.md": "# Other\n\nA tensor here too, back to [[Reader]].\n\n## Part\n\nText.\n",
     "Third.md": "# Third\n\nA tensor, and [[Reader]].\n",
 }
+WORDS_WITH_SLOPE = (
+    "# Words\n\n**Tensor**: an array with axes.\n\n**Slope**: the rise over the run.\n"
+)
 
 
 class Live:
@@ -103,7 +106,7 @@ def test_first_view_after_an_index_run_has_the_new_definitions(live: Live) -> No
     assert _tooltips(live.client.get("/notes/reader").text)["tensor"]["definition_html"] == (
         "a grid of numbers."
     )
-    live.write("Words.md", "# Words\n\n**Tensor**: an array with axes.\n\n**Slope**: rise.\n")
+    live.write("Words.md", WORDS_WITH_SLOPE)
     live.write("Third.md", "# Third\n\nA tensor has a slope, and [[Reader]].\n")
     live.reindex()
     tips = _tooltips(live.client.get("/notes/third").text)
@@ -199,7 +202,7 @@ def test_terms_a_note_defines_follow_an_index_run(live: Live) -> None:
         return [t["term"] for t in live.client.get("/api/notes/words").json()["terms_defined"]]
 
     assert defined() == ["Gradient", "Tensor"]
-    live.write("Words.md", "# Words\n\n**Tensor**: an array with axes.\n\n**Slope**: rise.\n")
+    live.write("Words.md", WORDS_WITH_SLOPE)
     live.reindex()
     assert defined() == ["Slope", "Tensor"]
     html = live.client.get("/notes/words").text

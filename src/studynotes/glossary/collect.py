@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from studynotes.glossary._labels import label_key, normalise_space
+from studynotes.glossary._labels import is_plain_word, label_key, normalise_space
+from studynotes.glossary.common import COMMON_WORDS
 from studynotes.glossary.extract import TermCandidate
 from studynotes.paths import slugify
 
@@ -41,6 +42,13 @@ class GlossaryTerm:
     line: int
     shape: str
     empty: bool
+    # Dotted where it occurs: an everyday word ("prompt", "memory") only on strong
+    # evidence, or a reader sees dots on every line; it stays in the glossary either way.
+    marked: bool = True
+
+
+STRONG = 3  # evidence enough for a phrase defined in several notes to stay a term
+MARK_EVERYDAY_AT = 4  # evidence enough to dot an everyday word wherever it occurs
 
 
 def term_key(name: str) -> str:
@@ -59,6 +67,7 @@ class _Entry:
     order: int  # position in the note: the glossary note's own entry comes first
     candidate: TermCandidate
     from_glossary_note: bool
+    weight: int = 0  # the evidence it names a term (``evidence.weigh``)
 
 
 @dataclass(slots=True, frozen=True)
@@ -77,6 +86,7 @@ def collect_terms(
     *,
     glossary_notes: list[GlossaryNote],
     decisions: list[Decision] | None = None,
+    weights: dict[tuple[str, int, str], int] | None = None,
 ) -> list[GlossaryTerm]:
     """Build the vault glossary, sorted by note path then line, with unique slugs; with
     ``decisions``, say there why each candidate was kept or dropped."""
@@ -86,7 +96,10 @@ def collect_terms(
         per_note[note.path].append(_Entry(note.path, -1, _note_candidate(note), True))
     for path, candidates in candidates_by_note.items():
         ordered = sorted(candidates, key=lambda c: c.line)
-        per_note[path].extend(_Entry(path, i, c, False) for i, c in enumerate(ordered))
+        per_note[path].extend(
+            _Entry(path, i, c, False, (weights or {}).get((path, c.line, c.name), 0))
+            for i, c in enumerate(ordered)
+        )
 
     kept_by_note = {path: _first_definitions(entries) for path, entries in per_note.items()}
     kept = _drop_repeated_labels(kept_by_note, glossary_paths)
@@ -174,10 +187,12 @@ def _drop_repeated_labels(
     "DQN"; ``Deep Q-Network (DQN).md`` keeps its own name and loses that alias)."""
     notes_by_key: dict[str, set[str]] = defaultdict(set)
     named_by: dict[str, set[str]] = defaultdict(set)
+    weight: dict[tuple[str, str], int] = {}
     for path, entries in kept_by_note.items():
         for entry in entries:
             for key in _keys(entry):
                 notes_by_key[key].add(path)
+                weight[key, path] = max(weight.get((key, path), entry.weight), entry.weight)
             if entry.from_glossary_note:
                 named_by[term_key(entry.candidate.name)].add(path)
 
@@ -188,6 +203,11 @@ def _drop_repeated_labels(
         for pool in (named_by.get(key, set()) & glossary_paths, paths & glossary_paths):
             if len(pool) == 1:
                 return next(iter(pool))
+        # Written as a definition in several notes, with strong evidence: the note with the
+        # most evidence owns it (then the first path); weak ones are a reused label.
+        strong = sorted(p for p in paths if weight.get((key, p), 0) >= STRONG)
+        if strong:
+            return max(strong, key=lambda p: (weight[key, p], -strong.index(p)))
         return None
 
     out: list[_Entry] = []
@@ -222,6 +242,12 @@ def _with_slugs(entries: Iterable[_Entry], reserved: set[str]) -> Iterable[Gloss
             seen.add(key)
             aliases.append(normalise_space(alias))
         definition = candidate.definition.strip()
+        marked = (
+            entry.from_glossary_note
+            or entry.weight >= MARK_EVERYDAY_AT
+            or not is_plain_word(candidate.name)
+            or term_key(candidate.name) not in COMMON_WORDS
+        )
         yield GlossaryTerm(
             slug=slug,
             name=candidate.name,
@@ -233,4 +259,5 @@ def _with_slugs(entries: Iterable[_Entry], reserved: set[str]) -> Iterable[Gloss
             line=candidate.line,
             shape=candidate.shape,
             empty=not definition,
+            marked=marked,
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from dataclasses import replace
 
 from studynotes.glossary.collect import (
     Decision,
@@ -19,6 +20,7 @@ from studynotes.glossary.collect import (
     collect_terms,
     term_key,
 )
+from studynotes.glossary.evidence import Setting, VaultNames, weigh_vault
 from studynotes.glossary.extract import TermCandidate
 from studynotes.ingest.parse import ParsedNote
 from studynotes.paths import VaultPath
@@ -102,6 +104,42 @@ def is_glossary_note(
     return detected is not None and posixpath.dirname(note.path) in detected
 
 
+def vault_names(notes: dict[VaultPath, ParsedNote]) -> VaultNames:
+    """The names notes go by, and what the vault's links point at."""
+    titles: set[str] = set()
+    linked: set[str] = set()
+    for note in notes.values():
+        titles.add(term_key(note.title))
+        titles.update(term_key(alias) for alias in note.aliases)
+        for link in note.links:
+            linked.add(term_key(posixpath.basename(link.target)))
+            if link.display:
+                linked.add(term_key(link.display))
+    return VaultNames(frozenset(titles - {""}), frozenset(linked - {""}))
+
+
+def _setting(note: ParsedNote, line: int) -> Setting:
+    above = [h for h in note.headings if h.line <= line]
+    return Setting(above[-1].text, above[-1].line) if above else Setting()
+
+
+def _with_evidence(
+    decisions: list[Decision],
+    evidence: dict[tuple[str, int, str], str],
+    terms: list[GlossaryTerm],
+) -> None:
+    """Each kept phrase's decision says what spoke for it, and whether it is dotted."""
+    quiet = {(t.note_path, t.line, t.name) for t in terms if not t.marked}
+    for i, d in enumerate(decisions):
+        why = evidence.get((d.path, d.line, d.phrase))
+        if not d.kept or why is None:
+            continue
+        reason = f"{d.reason}: {why}"
+        if (d.path, d.line, d.phrase) in quiet:
+            reason += "; not dotted in the text: an everyday word without strong evidence"
+        decisions[i] = replace(d, reason=reason)
+
+
 def vault_terms(
     notes: dict[VaultPath, ParsedNote],
     *,
@@ -132,20 +170,39 @@ def vault_terms(
                 )
             )
     candidates: dict[str, list[TermCandidate]] = {}
+    weights: dict[tuple[str, int, str], int] = {}
+    evidence: dict[tuple[str, int, str], str] = {}
+    listed: dict[str, list[tuple[TermCandidate, Setting]]] = {
+        path: [(c, _setting(note, c.line)) for c in note.terms if term_key(c.name) not in never]
+        for path, note in notes.items()
+        if not note.glossary_off
+    }
+    verdicts = weigh_vault(listed, vault_names(notes))
     for path, note in notes.items():
-        kept = [c for c in note.terms if term_key(c.name) not in never]
-        if decisions is not None:
-            for c in note.terms:
-                if note.glossary_off or c not in kept:
-                    why = (
-                        "the note says glossary: false"
-                        if note.glossary_off
-                        else "listed in the glossary ignore setting"
-                    )
-                    decisions.append(Decision(path, c.line, c.name, False, why))
-        if kept and not note.glossary_off:
+        kept: list[TermCandidate] = []
+        pairs = zip(listed.get(path, []), verdicts.get(path, []), strict=True)
+        judged = {id(c): v for (c, _), v in pairs}
+        for c in note.terms:
+            verdict = judged.get(id(c))
+            if verdict is not None and verdict.kept:
+                kept.append(c)
+                weights[path, c.line, c.name] = verdict.score
+                evidence[path, c.line, c.name] = verdict.why()
+                continue
+            if decisions is None:
+                continue
+            if verdict is not None:
+                why = f"not enough evidence that it names a term: {verdict.why()}"
+            elif note.glossary_off:
+                why = "the note says glossary: false"
+            else:
+                why = "listed in the glossary ignore setting"
+            decisions.append(Decision(path, c.line, c.name, False, why))
+        if kept:
             candidates[path] = kept
-    terms = collect_terms(candidates, glossary_notes=entries, decisions=decisions)
+    terms = collect_terms(candidates, glossary_notes=entries, decisions=decisions, weights=weights)
+    if decisions is not None:
+        _with_evidence(decisions, evidence, terms)
     for term in terms:  # no block id at the definition: land on the heading above it
         if term.anchor is None:
             above = [h for h in notes[VaultPath(term.note_path)].headings if h.line <= term.line]

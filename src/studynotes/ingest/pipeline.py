@@ -204,7 +204,9 @@ def _resolve(
         )
     terms = [replace(t, aliases=list(t.aliases)) for t in collected]
     marks = [
-        MarkTerm(t.slug, [t.name, *t.aliases], t.note_path, t.line) for t in terms if not t.empty
+        MarkTerm(t.slug, [t.name, *t.aliases], t.note_path, t.line)
+        for t in terms
+        if not t.empty and t.marked
     ]
     marks_fp = plan.fingerprint([(m.slug, tuple(m.names)) for m in marks])
     if memo.glossary is not None and memo.glossary.marks_fp == marks_fp:

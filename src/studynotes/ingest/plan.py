@@ -133,7 +133,8 @@ def glossary_facts(note: ParsedNote) -> tuple[object, ...]:
         tuple(t.name for t in note.tags),
         (first.text, first.html) if first else None,
         tuple(astuple(t) for t in note.terms),
-        tuple((h.line, h.anchor) for h in note.headings),
+        tuple((h.line, h.anchor, h.text) for h in note.headings),  # evidence reads their text
+        tuple((link.target, link.display) for link in note.links),  # and what links name
     )
 
 
