@@ -240,6 +240,33 @@ def markdown_floor(vault: Path) -> tuple[float, int]:
     return time.perf_counter() - started, len(paths)
 
 
+def glossary_cost(vault: Path) -> dict[str, float]:
+    """Seconds the glossary costs an index of ``vault``, in this process: finding the
+    candidates in every note's tokens, and weighing and collecting them over the vault."""
+    from studynotes.glossary.extract import extract_terms
+    from studynotes.ingest.glossary import vault_terms
+    from studynotes.ingest.parse import parse_note
+    from studynotes.markdown import make_parser
+    from studynotes.paths import VaultPath
+
+    md = make_parser()
+    extract_s = 0.0
+    notes = {}
+    for path in sorted(p for p in vault.rglob("*.md") if ".obsidian" not in p.parts):
+        text = path.read_text(encoding="utf-8")
+        env: dict[str, Any] = {}
+        tokens = md.parse(text, env)
+        started = time.perf_counter()
+        extract_terms(tokens, md, env)
+        extract_s += time.perf_counter() - started
+        rel = VaultPath(path.relative_to(vault).as_posix())
+        notes[rel] = parse_note(rel, text)
+    started = time.perf_counter()
+    vault_terms(notes, folders=[], tags=[])
+    collect_s = time.perf_counter() - started
+    return {"extract_s": extract_s, "collect_s": collect_s, "seconds": extract_s + collect_s}
+
+
 # --- HTTP ------------------------------------------------------------------------------------
 
 
@@ -532,6 +559,13 @@ def measure_size(n: int, work: Path, procs: Processes, seed: int) -> dict[str, A
         "reported_ratio_to_floor": (full.reported_s / floor_s) if full.reported_s else None,
         "reindex_fraction": again.wall_s / full.wall_s,
     }
+
+    if n <= REFERENCE_SIZE:  # parsing 20,000 notes again in one process would add a minute
+        log("glossary cost")
+        cost = glossary_cost(vault_dir)
+        # Against the wall time of the full index; the index extracts in parallel workers,
+        # so this overstates the glossary's share of it.
+        result["glossary"] = {**cost, "share_of_full_index": cost["seconds"] / full.wall_s}
 
     served, measured, warmup = _serve_phase(n, vault, vault_dir, db_url, work, procs, rng, log)
     result.update(served)
@@ -834,6 +868,7 @@ RATIO_ROWS: list[Row] = [
     ("page rps / bare rps, first views", _field("ratios.page_first_rps_to_bare", ".3f")),
     ("page rps / bare rps, repeat views", _field("ratios.page_repeat_rps_to_bare", ".3f")),
     ("search p50 / bare page p50", _field("ratios.search_p50_to_bare", ".2f")),
+    ("glossary (1 CPU) / full index (wall)", _field("glossary.share_of_full_index", ".3f")),
 ]
 ABSOLUTE_ROWS: list[Row] = [
     ("vault size (MB)", _field("vault.megabytes", ".1f")),
@@ -912,6 +947,7 @@ BOUNDS: list[tuple[str, str, str, float]] = [
     ("page rps / bare, repeat views", "ratios.page_repeat_rps_to_bare", ">=", 0.5),
     ("search p50 (ms)", "server.search.p50_ms", "<=", 10.0),
     ("server RSS after load (MB)", "server.rss_mb", "<=", 400.0),
+    ("glossary / full index", "glossary.share_of_full_index", "<=", 0.10),
 ]
 # ...and at LARGE_SIZE these stay within 2x of the reference size.
 SCALING = [
