@@ -38,7 +38,8 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 NOTES = ["Alpha.md", "Beta.md", "sub/Gamma.md", "sub/Alpha.md", "deep/Delta.md", "beta-2.md"]
 ATTACHMENTS = ["img.png", "sub/pic.png", "deep/doc.pdf"]
 TARGETS = ["Alpha", "Beta", "Gamma", "sub/Alpha", "Delta", "beta-2", "Missing", "Later"]
-HEADINGS = ["Intro", "Details", "Usage"]
+# "Key terms" and "Settings" weigh for and against the definitions under them.
+HEADINGS = ["Intro", "Details", "Usage", "Key terms", "Settings"]
 BLOCKS = ["b1", "b2"]
 
 _link_target = st.sampled_from(TARGETS)
@@ -66,6 +67,9 @@ LINE = st.one_of(
             "**Attention**: a weighting of every token by relevance.",
             "- **LoRA** — low-rank adapters added to frozen weights.",
             "**Alpha**: the first letter, linked from [[Beta]].",
+            "- **Gamma**: third letter, a term only while a note has its name.",
+            "- **Later**: one more, a term only while a link points at it.",
+            "- **Copy codes**: Copy them somewhere safe.",
             "Transformers use attention, and LoRA tunes them.",
             "Alpha and Beta are mentioned here; so is attention.",
             "Plain text with `inline code` and $x^2$ math.",
