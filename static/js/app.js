@@ -1,4 +1,5 @@
 // Entry point: starts each enhancement on its own, so one failing never stops the others.
+import { initExplorer } from "./explorer.js";
 import { initGraphs } from "./graph.js";
 import { initLive } from "./live.js";
 import { closePreviews, initPreviews } from "./preview.js";
@@ -20,6 +21,7 @@ start("search", initSearch);
 start("tooltips", initTooltips); // before previews: Escape closes the tooltip first
 start("previews", initPreviews);
 start("toc", initToc);
+start("explorer", initExplorer);
 start("graph", initGraphs);
 start("live", () =>
   initLive({

@@ -83,6 +83,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
         app.state.engine = engine or open_database(settings.database_url())
         app.state.page_cache = PageCache(app.state.engine)
         app.state.glossary = PerIndex[views.Glossary]()
+        app.state.tree = PerIndex[views.FolderTree]()
 
         async def follow_index() -> None:
             """Notice index runs by other processes (``studynotes index`` by hand)."""

@@ -26,6 +26,19 @@ def glossary(request: Request, db: Session) -> views.Glossary:
     return loaded.get(views.indexed_at(db), lambda: views.load_glossary(db))
 
 
+def tree(request: Request, db: Session) -> views.FolderTree:
+    """The vault's folder tree, built once per index run."""
+    loaded: PerIndex[views.FolderTree] = request.app.state.tree
+    return loaded.get(views.indexed_at(db), lambda: views.load_tree(db))
+
+
+def get_tree(request: Request, db: SessionDep) -> views.FolderTree:
+    return tree(request, db)
+
+
+TreeDep = Annotated[views.FolderTree, Depends(get_tree)]
+
+
 def get_glossary(request: Request, db: SessionDep) -> views.Glossary:
     return glossary(request, db)
 

@@ -68,6 +68,14 @@ class Crumb(BaseModel):
     folder: str
 
 
+class TreeEntryOut(BaseModel):
+    name: str
+    kind: Literal["folder", "note"]
+    path: str
+    url: str
+    notes: int = Field(description="for a folder, the notes anywhere below it")
+
+
 class NoteDetail(BaseModel):
     slug: str
     title: str

@@ -10,8 +10,9 @@ from fastapi.responses import StreamingResponse
 
 from studynotes.web import schemas as s
 from studynotes.web import views
-from studynotes.web.deps import GlossaryDep, SessionDep
+from studynotes.web.deps import GlossaryDep, SessionDep, TreeDep
 from studynotes.web.search import run_search
+from studynotes.web.views.tree import PAGE_ITEMS
 
 # 422 is ours too: the app answers invalid input with {"detail": "..."} (see web/app.py).
 router = APIRouter(
@@ -52,6 +53,22 @@ def get_tag(tag: str, db: SessionDep) -> s.TagPage:
 @router.get("/folders/{folder:path}", response_model=s.FolderPage)
 def get_folder(folder: str, db: SessionDep) -> s.FolderPage:
     return views.folder_page(db, folder)
+
+
+@router.get("/tree", response_model=list[s.TreeEntryOut])
+def get_tree(
+    tree: TreeDep,
+    folder: Annotated[str, Query(description="a folder of the vault; empty for its top")] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=PAGE_ITEMS)] = PAGE_ITEMS,
+) -> list[s.TreeEntryOut]:
+    """A folder's children for the explorer: folders first, names in natural order."""
+    if not tree.has(folder):
+        raise views.NotFound(f"no folder {folder!r} in the vault")
+    return [
+        s.TreeEntryOut(name=e.name, kind=e.kind, path=e.path, url=e.url, notes=e.notes)
+        for e in tree.page(folder, offset=offset, limit=limit)
+    ]
 
 
 @router.get("/home", response_model=s.Home)

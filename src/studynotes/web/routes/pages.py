@@ -18,6 +18,7 @@ from studynotes.urls import file_url, note_url, term_url
 from studynotes.web import deps, views
 from studynotes.web import schemas as s
 from studynotes.web.deps import GlossaryDep, SessionDep
+from studynotes.web.explorer import explorer_html
 from studynotes.web.pagecache import CachedPage, PageCache
 from studynotes.web.search import run_search
 from studynotes.web.urls import folder_url
@@ -184,12 +185,14 @@ def _note_page(request: Request, slug: str, page: CachedPage | None, gzip: bool)
         with Session(request.app.state.engine) as db:
             glossary = deps.glossary(request, db)
             note = views.note_detail(db, slug, glossary)
+            tree = deps.tree(request, db)
         html: str = request.app.state.render_text(
             "note.html",
             note,
             note.title,
             terms_json=glossary.tooltips(note.html),
             current_slug=note.slug,
+            explorer=explorer_html(tree, note.path),
             **_note_context(note),
         )
         page = cache.fill(slug, html.encode(), generation=generation)

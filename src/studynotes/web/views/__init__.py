@@ -6,17 +6,21 @@ from studynotes.web.views.glossary import Glossary, load_glossary, term_detail, 
 from studynotes.web.views.graph import graph, local_graph
 from studynotes.web.views.notes import note_detail, preview
 from studynotes.web.views.tags import tag_index, tag_page
+from studynotes.web.views.tree import FolderTree, TreeEntry, load_tree
 from studynotes.web.views.vault import broken_links, folder_page, home, similar_notes, stats
 
 __all__ = [
+    "FolderTree",
     "Glossary",
     "NotFound",
+    "TreeEntry",
     "broken_links",
     "folder_page",
     "graph",
     "home",
     "indexed_at",
     "load_glossary",
+    "load_tree",
     "local_graph",
     "note_detail",
     "note_list",

@@ -1,0 +1,65 @@
+"""The explorer in the browser: a tree operated by keyboard, folders loaded as they open and
+remembered across pages, a drawer on phones, and a list of links without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+Tab = Any  # a Page carrying .base and .problems (see conftest)
+
+
+def test_keyboard_opens_a_folder_and_it_stays_open_on_the_next_page(page: Tab) -> None:
+    tab: Page = page
+    tab.goto(page.base + "/notes/fine-tuning/lora")
+    tree = tab.locator("#explorer [role=tree]")
+    current = tree.locator("[aria-current=page]")
+    expect(current).to_have_text("LoRA")
+    alignment = tree.locator("a[data-folder='Alignment']")
+    expect(alignment).to_have_attribute("aria-expanded", "false")
+    expect(tree.get_by_role("treeitem", name="RLHF")).to_have_count(0)  # not sent: closed
+
+    current.focus()
+    tab.keyboard.press("Home")
+    expect(alignment).to_be_focused()
+    tab.keyboard.press("ArrowRight")
+    expect(alignment).to_have_attribute("aria-expanded", "true")
+    expect(tree.get_by_role("treeitem", name="RLHF")).to_be_visible()
+    tab.keyboard.press("ArrowDown")
+    expect(tree.get_by_role("treeitem", name="RLHF")).to_be_focused()
+    tab.keyboard.press("ArrowLeft")  # from a child: up to its folder
+    expect(alignment).to_be_focused()
+
+    tab.goto(page.base + "/notes/evaluation/metrics")
+    expect(tab.locator("#explorer a[data-folder='Alignment']")).to_have_attribute(
+        "aria-expanded", "true"
+    )
+    expect(tab.locator("#explorer").get_by_role("treeitem", name="RLHF")).to_be_visible()
+    tab.evaluate("localStorage.removeItem('sn-open-folders')")
+
+
+def test_on_a_phone_the_explorer_is_a_drawer(page: Tab) -> None:
+    tab: Page = page
+    tab.set_viewport_size({"width": 390, "height": 844})
+    tab.goto(page.base + "/notes/fine-tuning/lora")
+    explorer = tab.locator("#explorer")
+    expect(explorer).to_be_hidden()
+    toggle = tab.locator(".explorer-toggle")
+    toggle.click()
+    expect(explorer).to_be_visible()
+    expect(explorer.locator("[aria-current=page]")).to_be_focused()
+    tab.keyboard.press("Escape")
+    expect(explorer).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+
+
+def test_without_javascript_the_explorer_is_a_list_of_links(browser: Any, server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(server + "/notes/fine-tuning/lora")
+    link = tab.locator("#explorer a[data-folder='Evaluation']")
+    expect(link).to_be_visible()
+    link.click()
+    expect(tab.locator("h1")).to_have_text("Evaluation")
+    context.close()
