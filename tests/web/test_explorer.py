@@ -4,6 +4,7 @@ note, the rest asked for by folder; a nested list of links that works without Ja
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,3 +84,20 @@ def test_note_page_and_api_give_the_tree(
     assert missing.status_code == 404 and "Nowhere" in missing.json()["detail"]
     assert head.status_code == 200
     assert too_many.status_code == 422
+
+
+def test_a_wrong_address_finds_close_names_among_many_quickly() -> None:
+    from studynotes.web.views.similar import NameIndex
+
+    words = ["attention", "gradient", "week", "lecture", "network", "matrix", "kernel", "loss"]
+    notes = []
+    for i in range(20_000):
+        title = f"{words[i % 8]} {words[(i // 8) % 8]} {words[(i // 64) % 8]} {i}"
+        notes.append((f"f{i % 40}/" + title.replace(" ", "-"), title))
+    index = NameIndex.build(notes)
+    started = time.perf_counter()
+    found = index.similar("atention-gradiant-week-136")  # two typos and a number
+    elapsed = time.perf_counter() - started
+    assert found[0] == "f16/attention-gradient-week-136"
+    assert elapsed < 0.05
+    assert index.similar("qqqq") == []

@@ -84,6 +84,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
         app.state.page_cache = PageCache(app.state.engine)
         app.state.glossary = PerIndex[views.Glossary]()
         app.state.tree = PerIndex[views.FolderTree]()
+        app.state.names = PerIndex[views.NameIndex]()
 
         async def follow_index() -> None:
             """Notice index runs by other processes (``studynotes index`` by hand)."""
@@ -142,7 +143,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
             return JSONResponse({"detail": message}, status_code=404)
         wanted = request.url.path.rsplit("/", 1)[-1]
         with Session(app.state.engine) as db:
-            similar = views.similar_notes(db, wanted) if wanted else []
+            names = app.state.names.get(views.indexed_at(db), lambda: views.load_names(db))
+            similar = views.similar_notes(db, names.similar(wanted)) if wanted else []
         return render(
             request, "404.html", {"message": message, "similar": similar}, "Not found", 404
         )

@@ -5,6 +5,7 @@ from studynotes.web.views.common import NotFound, indexed_at, note_list
 from studynotes.web.views.glossary import Glossary, load_glossary, term_detail, term_list
 from studynotes.web.views.graph import graph, local_graph
 from studynotes.web.views.notes import note_detail, preview
+from studynotes.web.views.similar import NameIndex, load_names
 from studynotes.web.views.tags import tag_index, tag_page
 from studynotes.web.views.tree import FolderTree, TreeEntry, load_tree
 from studynotes.web.views.vault import broken_links, folder_page, home, similar_notes, stats
@@ -12,6 +13,7 @@ from studynotes.web.views.vault import broken_links, folder_page, home, similar_
 __all__ = [
     "FolderTree",
     "Glossary",
+    "NameIndex",
     "NotFound",
     "TreeEntry",
     "broken_links",
@@ -20,6 +22,7 @@ __all__ = [
     "home",
     "indexed_at",
     "load_glossary",
+    "load_names",
     "load_tree",
     "local_graph",
     "note_detail",

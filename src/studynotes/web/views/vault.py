@@ -6,7 +6,6 @@ import posixpath
 from collections import Counter
 from typing import Any
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -89,12 +88,7 @@ def folder_page(db: Session, folder: str) -> s.FolderPage:
     )
 
 
-def similar_notes(db: Session, text: str, *, limit: int = 5) -> list[s.NoteSummary]:
-    """Notes whose title or slug is close to what was asked for (for the 404 page)."""
-    rows = db.execute(select(Note.slug, Note.title)).all()
-    choices = {r.slug: f"{r.title} {r.slug}" for r in rows}
-    wanted = text.replace("-", " ").replace("/", " ")
-    best = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
-    slugs = [key for _, _, key in best]
+def similar_notes(db: Session, slugs: list[str]) -> list[s.NoteSummary]:
+    """The notes of ``slugs`` (close to a wrong address; see ``similar``), in that order."""
     found = {n.slug: n for n in summaries(db, select(*SUMMARY).where(Note.slug.in_(slugs)))}
     return [found[sl] for sl in slugs if sl in found]
