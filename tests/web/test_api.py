@@ -156,3 +156,31 @@ def test_home_has_stats_recent_notes_and_glossary(client: TestClient) -> None:
 
 def test_a_very_long_query_still_answers_200(client: TestClient) -> None:
     assert client.get("/api/search", params={"q": "lora " * 4000}).status_code == 200
+
+
+def _walk(client: TestClient, url: str) -> tuple[list[dict[str, object]], int]:
+    """Every item of a paged list, following its Link headers; and the number of pages."""
+    items: list[dict[str, object]] = []
+    pages = 0
+    next_url: str | None = url
+    while next_url is not None:
+        response = client.get(next_url)
+        assert response.status_code == 200
+        items.extend(response.json())
+        pages += 1
+        link = response.headers.get("link")
+        next_url = link[1 : link.index(">")] if link else None
+    return items, pages
+
+
+def test_lists_come_in_pages_linked_one_to_the_next(client: TestClient) -> None:
+    for name, key in [("notes", "slug"), ("terms", "slug"), ("tags", "name")]:
+        whole = client.get(f"/api/{name}").json()
+        assert len(whole) >= 2
+        size = max(1, len(whole) // 3)
+        paged, pages = _walk(client, f"/api/{name}?limit={size}")
+        assert [i[key] for i in paged] == [i[key] for i in whole]  # same order, nothing twice
+        assert pages == -(-len(whole) // size)
+    assert client.get("/api/notes?limit=1001").status_code == 422  # the page size is bounded
+    bad = client.get("/api/notes?cursor=*nope*")
+    assert bad.status_code == 422 and "cursor" in bad.json()["detail"]

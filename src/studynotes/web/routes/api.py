@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
+from studynotes.web import paging, views
 from studynotes.web import schemas as s
-from studynotes.web import views
 from studynotes.web.deps import GlossaryDep, SessionDep, TreeDep
 from studynotes.web.search import run_search
 from studynotes.web.views.tree import PAGE_ITEMS
@@ -21,8 +22,24 @@ router = APIRouter(
 
 
 @router.get("/notes", response_model=list[s.NoteSummary])
-def list_notes(db: SessionDep) -> list[s.NoteSummary]:
-    return views.note_list(db)
+def list_notes(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    limit: paging.Limit = paging.DEFAULT_LIMIT,
+    cursor: paging.Cursor = None,
+) -> list[s.NoteSummary]:
+    """Notes by path, a page at a time: the ``Link`` header points at the next page."""
+    notes, last = views.note_list(db, after=_after(cursor), limit=limit)
+    paging.link_next(request, response, last, limit)
+    return notes
+
+
+def _after(cursor: str | None) -> str | None:
+    try:
+        return paging.decode(cursor)
+    except paging.BadCursor as exc:
+        raise RequestValidationError([{"loc": ("query", "cursor"), "msg": str(exc)}]) from exc
 
 
 @router.get("/notes/{slug:path}", response_model=s.NoteDetail)
@@ -31,8 +48,18 @@ def get_note(slug: str, db: SessionDep, glossary: GlossaryDep) -> s.NoteDetail:
 
 
 @router.get("/terms", response_model=list[s.TermSummary])
-def list_terms(db: SessionDep) -> list[s.TermSummary]:
-    return views.term_list(db)
+def list_terms(
+    request: Request,
+    response: Response,
+    glossary: GlossaryDep,
+    limit: paging.Limit = paging.DEFAULT_LIMIT,
+    cursor: paging.Cursor = None,
+) -> list[s.TermSummary]:
+    """The glossary A to Z, a page at a time: the ``Link`` header points at the next page."""
+    terms = list(glossary.terms.values())
+    chunk, last = paging.page_of(terms, views.term_order, _after(cursor), limit)
+    paging.link_next(request, response, last, limit)
+    return chunk
 
 
 @router.get("/terms/{slug}", response_model=s.TermDetail)
@@ -41,8 +68,22 @@ def get_term(slug: str, db: SessionDep) -> s.TermDetail:
 
 
 @router.get("/tags", response_model=list[s.TagCount])
-def list_tags(db: SessionDep) -> list[s.TagCount]:
-    return views.tag_index(db)
+def list_tags(
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    limit: paging.Limit = paging.DEFAULT_LIMIT,
+    cursor: paging.Cursor = None,
+) -> list[s.TagCount]:
+    """Tags A to Z, a page at a time: the ``Link`` header points at the next page."""
+    tags = sorted(views.tag_index(db), key=_tag_order)
+    chunk, last = paging.page_of(tags, _tag_order, _after(cursor), limit)
+    paging.link_next(request, response, last, limit)
+    return chunk
+
+
+def _tag_order(tag: s.TagCount) -> str:
+    return f"{tag.name.casefold()}\x00{tag.name}"
 
 
 @router.get("/tags/{tag:path}", response_model=s.TagPage)

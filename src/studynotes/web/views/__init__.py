@@ -2,7 +2,13 @@
 returns, so the two can never disagree. One module per kind of page."""
 
 from studynotes.web.views.common import NotFound, indexed_at, note_list
-from studynotes.web.views.glossary import Glossary, load_glossary, term_detail, term_list
+from studynotes.web.views.glossary import (
+    Glossary,
+    load_glossary,
+    term_detail,
+    term_list,
+    term_order,
+)
 from studynotes.web.views.graph import graph, local_graph
 from studynotes.web.views.notes import note_detail, preview
 from studynotes.web.views.similar import NameIndex, load_names
@@ -34,4 +40,5 @@ __all__ = [
     "tag_page",
     "term_detail",
     "term_list",
+    "term_order",
 ]

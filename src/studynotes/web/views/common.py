@@ -65,8 +65,18 @@ def summaries(db: Session, query: Select[int, str, str, str, datetime]) -> list[
     ]
 
 
-def note_list(db: Session) -> list[s.NoteSummary]:
-    return summaries(db, select(*SUMMARY).order_by(Note.path))
+def note_list(
+    db: Session, *, after: str | None = None, limit: int | None = None
+) -> tuple[list[s.NoteSummary], str | None]:
+    """Notes by path: those after the path ``after``, at most ``limit``, and the path to go
+    on from when more remain."""
+    query = select(*SUMMARY).order_by(Note.path)
+    if after is not None:
+        query = query.where(Note.path > after)
+    if limit is None:
+        return summaries(db, query), None
+    found = summaries(db, query.limit(limit + 1))
+    return found[:limit], (found[limit - 1].path if len(found) > limit else None)
 
 
 _STAMP = select(Meta.value).where(Meta.key == "indexed_at")

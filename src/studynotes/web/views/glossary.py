@@ -57,7 +57,12 @@ def _term_summaries(
         )
         for tid, slug, name, text, html, anchor, empty, note_slug, note_title in rows
     ]
-    return sorted(terms, key=lambda t: t.term.casefold())
+    return sorted(terms, key=term_order)
+
+
+def term_order(term: s.TermSummary) -> str:
+    """Glossary order, A to Z whatever the case; the slug tells equal names apart."""
+    return f"{term.term.casefold()}\x00{term.slug}"
 
 
 def _terms(db: Session, *where: Any) -> list[s.TermSummary]:
