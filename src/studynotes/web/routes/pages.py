@@ -206,8 +206,12 @@ def folder_page(request: Request, folder: str, db: SessionDep) -> HTMLResponse:
 
 
 @router.get("/glossary", response_class=HTMLResponse)
-def glossary_page(request: Request, db: SessionDep) -> HTMLResponse:
-    return _render(request, "glossary.html", views.term_list(db), "Glossary")
+def glossary_page(
+    request: Request, glossary: GlossaryDep, letter: str | None = None
+) -> HTMLResponse:
+    page = views.glossary_page(list(glossary.terms.values()), letter)
+    title = f"Glossary: {page.letter}" if page.split and page.letter else "Glossary"
+    return _render(request, "glossary.html", page, title)
 
 
 @router.get("/glossary/{slug}", response_class=HTMLResponse)

@@ -9,6 +9,7 @@ from studynotes.web.views.glossary import (
     term_list,
     term_order,
 )
+from studynotes.web.views.glossary_pages import glossary_page
 from studynotes.web.views.graph import graph, local_graph
 from studynotes.web.views.notes import note_detail, preview
 from studynotes.web.views.similar import NameIndex, load_names
@@ -24,6 +25,7 @@ __all__ = [
     "TreeEntry",
     "broken_links",
     "folder_page",
+    "glossary_page",
     "graph",
     "home",
     "indexed_at",
