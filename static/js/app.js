@@ -2,6 +2,7 @@
 import { initGraphs } from "./graph.js";
 import { initLive } from "./live.js";
 import { closePreviews, initPreviews } from "./preview.js";
+import { initDueBadge, initReview } from "./review.js";
 import { initSearch } from "./search.js";
 import { initTheme } from "./theme.js";
 import { initToc, rebuildToc } from "./toc.js";
@@ -21,6 +22,8 @@ start("tooltips", initTooltips); // before previews: Escape closes the tooltip f
 start("previews", initPreviews);
 start("toc", initToc);
 start("graph", initGraphs);
+start("review", initReview);
+start("due badge", () => initDueBadge().catch(() => {}));
 start("live", () =>
   initLive({
     onUpdate(note, skipFirstHeading) {
