@@ -16,7 +16,7 @@ async function postJSON(url, body) {
 
 /** The number of cards due now, over every deck, in the header's Study link. */
 export async function initDueBadge() {
-  const badge = document.getElementById("due-badge");
+  const badge = document.getElementById("sn-due-badge");
   if (!badge) return;
   const res = await fetch("/api/decks", { headers: { Accept: "application/json" } });
   if (!res.ok) return;
@@ -33,19 +33,19 @@ function typing(event) {
 }
 
 export function initReview() {
-  const root = document.getElementById("review");
+  const root = document.getElementById("sn-review");
   if (!root) return;
   const $ = (id) => document.getElementById(id);
-  const cardBox = $("review-card");
-  const front = $("review-front");
-  const back = $("review-back");
-  const ratings = $("review-ratings");
-  const done = $("review-done");
-  const undoButton = $("review-undo");
-  const count = $("review-count");
-  const source = $("review-source");
-  const kind = $("review-kind");
-  const hint = $("review-hint");
+  const cardBox = $("sn-review-card");
+  const front = $("sn-review-front");
+  const back = $("sn-review-back");
+  const ratings = $("sn-review-ratings");
+  const done = $("sn-review-done");
+  const undoButton = $("sn-review-undo");
+  const count = $("sn-review-count");
+  const source = $("sn-review-source");
+  const kind = $("sn-review-kind");
+  const hint = $("sn-review-hint");
   const params = new URLSearchParams();
   if (root.dataset.deck) params.set("deck", root.dataset.deck);
   if (root.dataset.note) params.set("note", root.dataset.note);
@@ -76,7 +76,7 @@ export function initReview() {
     source.href = card.note_url;
     root.dataset.state = "front";
     root.dataset.card = card.id;
-    $("review-flip").focus({ preventScroll: true });
+    $("sn-review-flip").focus({ preventScroll: true });
   }
 
   function flip() {
@@ -136,7 +136,7 @@ export function initReview() {
       initDueBadge().catch(() => {});
     });
 
-  $("review-flip").addEventListener("click", flip);
+  $("sn-review-flip").addEventListener("click", flip);
   for (const button of ratings.querySelectorAll("button[data-rating]")) {
     button.addEventListener("click", () => rate(Number(button.dataset.rating)));
   }

@@ -57,6 +57,9 @@ def test_decks_count_their_cards_and_those_below_them(
     assert decks["llm/eval"] == {"deck": "llm/eval", "name": "eval", "cards": 1, "due": 1, "new": 1}
     assert decks["llm"]["cards"] == 5 and decks["llm"]["due"] == 5  # 4 of its own, 1 below
     assert decks["Glossary"]["cards"] == 2  # a term each way
+    page = client.get("/decks")
+    assert page.status_code == 200 and 'Review all <span class="count">7 due</span>' in page.text
+    assert 'href="/review?deck=llm/eval"' in page.text
 
 
 def test_a_notes_cards_come_with_the_fields_the_api_promises(

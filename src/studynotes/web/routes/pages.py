@@ -245,7 +245,9 @@ def broken_links_page(request: Request, db: SessionDep) -> HTMLResponse:
 
 @router.get("/decks", response_class=HTMLResponse)
 def decks_page(request: Request, db: SessionDep, reader: ReaderDep) -> HTMLResponse:
-    return _render(request, "decks.html", views.study.decks(db, reader=reader), "Study")
+    decks = views.study.decks(db, reader=reader)
+    due = sum(d.due for d in decks if "/" not in d.deck)
+    return _render(request, "decks.html", decks, "Study", due=due)
 
 
 @router.get("/decks/{deck:path}", response_class=HTMLResponse)
