@@ -117,7 +117,11 @@ def review_next(
     return card if card is not None else Response(status_code=204)
 
 
-@router.post("/review", response_model=s.ReviewOut)
+@router.post(
+    "/review",
+    response_model=s.ReviewOut,
+    responses={400: {"model": s.ErrorOut, "description": "the body is not JSON"}},
+)
 def review(
     body: s.ReviewIn, db: SessionDep, reader: ReaderDep, settings: SettingsDep
 ) -> s.ReviewOut:

@@ -289,8 +289,9 @@ def stats_page(request: Request, db: SessionDep, reader: ReaderDep) -> HTMLRespo
 @router.get("/export/anki/{deck:path}")
 def export_deck(deck: str, db: SessionDep) -> Response:
     """The deck (and those below it) as an Anki package, downloaded."""
-    views.study.deck_page(db, deck, reader="")  # 404 for a deck that is not there
     package = deck_package(db, deck)
+    if not package.cards:
+        raise views.NotFound(f"no deck {deck!r}")
     return Response(
         package.data,
         media_type="application/octet-stream",
