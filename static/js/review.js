@@ -143,13 +143,9 @@ export function initReview() {
   undoButton.addEventListener("click", undo);
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
-    if (event.key === " " || event.key === "Enter") {
-      if (card && !flipped) {
-        event.preventDefault();
-        flip();
-      } else if (event.key === " ") {
-        event.preventDefault(); // no scrolling by accident while rating
-      }
+    if (event.key === " ") {
+      event.preventDefault(); // no scrolling by accident while rating
+      flip();
     } else if (/^[1-4]$/.test(event.key)) {
       event.preventDefault();
       rate(Number(event.key));
