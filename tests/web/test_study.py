@@ -116,6 +116,18 @@ def test_ratings_are_checked(vault_client: tuple[TestClient, Path]) -> None:
     assert client.post("/api/review/undo").status_code == 204  # nothing rated yet
 
 
+def test_a_page_elsewhere_cannot_rate_cards_with_a_plain_form_post(
+    vault_client: tuple[TestClient, Path],
+) -> None:
+    """A cross-site form can send text/plain without asking; only JSON is taken."""
+    client, _ = vault_client
+    card = client.get("/api/review/next").json()
+    body = f'{{"card_id": "{card["id"]}", "rating": 4}}'
+    sent = client.post("/api/review", content=body, headers={"Content-Type": "text/plain"})
+    assert sent.status_code == 422
+    assert client.get("/api/review/next").json()["id"] == card["id"]  # still due
+
+
 def test_study_this_note_reviews_only_its_cards(vault_client: tuple[TestClient, Path]) -> None:
     client, _ = vault_client
     page = client.get("/notes/decks/eval").text
@@ -155,6 +167,9 @@ def test_a_deck_exports_to_anki_from_its_page(
     client, _ = vault_client
     page = client.get("/decks/llm").text
     assert 'href="/export/anki/llm"' in page
+    twin = client.get("/api/decks/llm").json()
+    assert twin["deck"]["cards"] == 5 and [d["deck"] for d in twin["subdecks"]] == ["llm/eval"]
+    assert len(twin["cards"]) == 5 and twin["cards"][0]["front_html"] in page
     got = client.get("/export/anki/llm")
     assert got.status_code == 200 and 'filename="llm.apkg"' in got.headers["content-disposition"]
     fronts = _apkg_fronts(got.content, tmp_path)

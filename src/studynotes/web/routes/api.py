@@ -96,6 +96,12 @@ def list_decks(db: SessionDep, reader: ReaderDep) -> list[s.DeckOut]:
     return views.study.decks(db, reader=reader)
 
 
+@router.get("/decks/{deck:path}", response_model=s.DeckPage)
+def get_deck(deck: str, db: SessionDep, reader: ReaderDep) -> s.DeckPage:
+    """One deck: its counts, the decks below it and its cards."""
+    return views.study.deck_page(db, deck, reader=reader)
+
+
 @router.get("/cards", response_model=list[s.CardOut])
 def list_cards(db: SessionDep, note: Annotated[str, Query(max_length=1024)]) -> list[s.CardOut]:
     """The cards a note makes: its own, and those of the glossary terms it defines."""
