@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 REPO = Path(__file__).parents[2]
 
@@ -35,18 +35,29 @@ def study_server(
     assert _digest(vault) == before, "reviewing wrote to the vault"
 
 
-def _tab(browser: Browser, base: str, **options: Any) -> tuple[Page, list[str]]:
-    context = browser.new_context(**options)
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
-    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    tab.on(
-        "request",
-        lambda r: problems.append(r.url) if not r.url.startswith((base, "data:")) else None,
-    )
-    tab.set_default_timeout(10_000)
-    return tab, problems
+@pytest.fixture
+def open_tab(browser: Browser) -> Iterator[Callable[..., tuple[Page, list[str]]]]:
+    """``open_tab(base, **context_options)``: a tab, and the problems it meets (script
+    errors, requests that leave the server); every context is closed afterwards."""
+    contexts: list[BrowserContext] = []
+
+    def make(base: str, **options: Any) -> tuple[Page, list[str]]:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        tab = context.new_page()
+        problems: list[str] = []
+        tab.on("pageerror", lambda exc: problems.append(str(exc)))
+        tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        tab.on(
+            "request",
+            lambda r: problems.append(r.url) if not r.url.startswith((base, "data:")) else None,
+        )
+        tab.set_default_timeout(10_000)
+        return tab, problems
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def _state(tab: Page, state: str) -> None:
@@ -54,10 +65,11 @@ def _state(tab: Page, state: str) -> None:
 
 
 def test_a_whole_session_by_keyboard_with_undo(
-    browser: Browser, study_server: tuple[str, Path, dict[str, str]]
+    open_tab: Callable[..., tuple[Page, list[str]]],
+    study_server: tuple[str, Path, dict[str, str]],
 ) -> None:
     base, _, _ = study_server
-    tab, problems = _tab(browser, base, viewport={"width": 1280, "height": 900})
+    tab, problems = open_tab(base, viewport={"width": 1280, "height": 900})
     tab.goto(f"{base}/review?deck=llm/eval")
     seen: list[str] = []
     for _ in range(10):
@@ -89,11 +101,12 @@ def test_a_whole_session_by_keyboard_with_undo(
 
 
 def test_a_whole_session_by_tap_on_a_phone(
-    browser: Browser, study_server: tuple[str, Path, dict[str, str]]
+    open_tab: Callable[..., tuple[Page, list[str]]],
+    study_server: tuple[str, Path, dict[str, str]],
 ) -> None:
     base, _, _ = study_server
-    tab, problems = _tab(
-        browser, base, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    tab, problems = open_tab(
+        base, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     tab.goto(f"{base}/review?deck=Architectures")
     count = 0
@@ -118,10 +131,11 @@ def test_a_whole_session_by_tap_on_a_phone(
 
 
 def test_the_source_note_is_one_click_away_and_the_header_counts_what_is_due(
-    browser: Browser, study_server: tuple[str, Path, dict[str, str]]
+    open_tab: Callable[..., tuple[Page, list[str]]],
+    study_server: tuple[str, Path, dict[str, str]],
 ) -> None:
     base, _, _ = study_server
-    tab, problems = _tab(browser, base, viewport={"width": 1280, "height": 900})
+    tab, problems = open_tab(base, viewport={"width": 1280, "height": 900})
     tab.goto(f"{base}/notes/retrieval/rag")
     badge = tab.locator("#sn-due-badge")
     expect(badge).to_be_visible()
