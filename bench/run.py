@@ -56,6 +56,7 @@ BENCH = Path(__file__).resolve().parent
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(BENCH.parent))
 
+from bench.study import review_session  # noqa: E402
 from bench.vaultgen import GeneratedVault, generate  # noqa: E402
 
 DEFAULT_OUT = BENCH / "results" / "latest.json"
@@ -655,6 +656,9 @@ def _serve_phase(
             per_kind[kind] = percentile(mine, 50) * 1000 if mine else None
         quality = search_quality(client, queries[:50])
 
+        log("study: next card latency, rating each card Good")
+        study = review_session(port, rng)
+
         seen = set(sample) | set(picks)
         unseen = [_page_path(slugs[p]) for p in ordered if p not in seen]
         rng.shuffle(unseen)
@@ -682,6 +686,7 @@ def _serve_phase(
                 "search": asdict(found),
                 "search_p50_ms_by_kind": per_kind,
                 "search_hit_rate_by_kind": quality,
+                "review_next": study,
                 "throughput_first": asdict(load_first),
                 "throughput_repeat": asdict(load_repeat),
                 "rss_mb": _mb(memory.get("VmRSS")),
@@ -893,6 +898,10 @@ ABSOLUTE_ROWS: list[Row] = [
     ("search p99 (ms)", _field("server.search.p99_ms", ".2f")),
     ("search p50 term/prefix/typo (ms)", lambda d: _kinds(d, ("term", "prefix", "typo"))),
     ("search p50 cjk/#tag (ms)", lambda d: _kinds(d, ("cjk", "tag"))),
+    ("flashcards (term cards included)", _field("server.review_next.cards", ",d")),
+    ("next card p50 (ms)", _field("server.review_next.p50_ms", ".2f")),
+    ("next card p99 (ms)", _field("server.review_next.p99_ms", ".2f")),
+    ("rate a card p50 (ms)", _field("server.review_next.rate_p50_ms", ".2f")),
     ("bare page p50 (ms)", _field("bare.page.p50_ms", ".2f")),
     ("bare page p99 (ms)", _field("bare.page.p99_ms", ".2f")),
     ("page rps, 16 conn, first views", _field("server.throughput_first.rps", ",.0f")),
@@ -946,6 +955,7 @@ BOUNDS: list[tuple[str, str, str, float]] = [
     ("page rps / bare, first views", "ratios.page_first_rps_to_bare", ">=", 0.5),
     ("page rps / bare, repeat views", "ratios.page_repeat_rps_to_bare", ">=", 0.5),
     ("search p50 (ms)", "server.search.p50_ms", "<=", 10.0),
+    ("next card p50 (ms)", "server.review_next.p50_ms", "<=", 5.0),
     ("server RSS after load (MB)", "server.rss_mb", "<=", 400.0),
     ("glossary / full index", "glossary.share_of_full_index", "<=", 0.10),
 ]

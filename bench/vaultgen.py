@@ -617,13 +617,37 @@ class _Writer:
             out += [leftover, ""]
         for block in blocks:  # every planned block id exists somewhere
             out += [f"- {self.sentence()} ^{block}", ""]
-        out += [f"Tags: #{_tag(note)} #{_tag(note).split('/')[0]}/review"]
+        cards, deck = self.cards(i, note)
+        out += cards
+        out += [f"Tags: #{_tag(note)} #{_tag(note).split('/')[0]}/review{deck}"]
         if note.cjk:
             out[-1] += " #笔记"
         out.append("")
         for n, text in enumerate(footnotes, 1):
             out.append(f"[^{n}]: {text}")
         return "\n".join(out) + "\n"
+
+    def cards(self, i: int, note: _Note) -> tuple[list[str], str]:
+        """Flashcards for about a third of the notes, in every syntax; clozes (and a
+        ``#flashcards/`` deck tag) in one note in twelve. Drawn from a generator of the note's
+        own, so the rest of the vault is what it was before notes had cards."""
+        rng = random.Random(i * 7919 + 17)
+        if rng.random() >= 0.35:
+            return [], ""
+        out = ["## Review", ""]
+        for j in range(rng.randint(1, 3)):
+            sep = ":::" if rng.random() < 0.3 else "::"
+            question = f"What does the {note.noun.lower()} do in {note.stem} ({j})?"
+            out.append(f"{question}{sep}It {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}.")
+        out.append("")
+        if rng.random() < 0.3:
+            out += [f"Why does {note.stem} matter?", "?" if rng.random() < 0.7 else "??"]
+            out += [f"Because {rng.choice(_OBJECTS)} {rng.choice(_TAILS)}.", ""]
+        deck = ""
+        if rng.random() < 0.25:
+            out += [f"In {note.stem}, ==the {note.noun.lower()}== drives ==the loss==.", ""]
+            deck = f" #flashcards/{_tag(note)}"
+        return out, deck
 
     def long_note(self, i: int, size: int) -> str:
         """Note ``i`` grown to about ``size`` bytes: its sections again and again, numbered."""

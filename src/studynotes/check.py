@@ -74,6 +74,9 @@ def find_problems(engine: Engine) -> list[Problem]:
             for w in warnings:
                 kind = "invalid-frontmatter" if "frontmatter" in w else "warning"
                 problems.append(Problem(path, 1 if kind == "invalid-frontmatter" else 0, kind, w))
+        for path, parsed in conn.execute(select(Note.path, Note.parsed)):
+            for card in (parsed or {}).get("card_problems", []):
+                problems.append(Problem(path, card["line"], "malformed-card", card["message"]))
         for term in conn.execute(
             select(Term.name, Term.line, Term.note_id).where(Term.empty.is_(True))
         ):

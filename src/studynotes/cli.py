@@ -176,6 +176,36 @@ def check(vault: Path | None, db: str | None, fmt: str) -> None:
     sys.exit(1 if problems else 0)
 
 
+@main.command("export-anki")
+@_VAULT
+@_DB
+@click.option(
+    "--deck", required=True, help="The deck (with the decks below it), as /decks lists it."
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Where to write (default: DECK.apkg)."
+)
+def export_anki(vault: Path | None, db: str | None, deck: str, output: Path | None) -> None:
+    """Write a deck of VAULT's flashcards as an Anki package (.apkg), for Anki to import."""
+    from sqlalchemy.orm import Session
+
+    from studynotes.study.decks import deck_counts
+    from studynotes.study.export import deck_package
+    from studynotes.study.schedule import utcnow
+
+    settings = _settings(vault=vault, db=db)
+    engine = _open(settings)
+    _index(settings, engine)
+    with Session(engine) as session:
+        known = [d.deck for d in deck_counts(session, reader="", now=utcnow())]
+        if deck not in known:
+            _fail(f"no deck {deck!r}; the decks are: {', '.join(known) or 'none'}")
+        package = deck_package(session, deck)
+    target = output or Path(package.filename)
+    target.write_bytes(package.data)
+    click.echo(f"{package.cards} cards of deck {deck} written to {target}")
+
+
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 

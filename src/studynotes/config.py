@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     embed_depth: int = 3
     term_marks: Literal["all", "first-per-section", "first"] = "first-per-section"
     workers: int = 0  # 0: one per core
+    # Study mode: the share of cards you want to still know when they come due (FSRS).
+    desired_retention: float = Field(default=0.9, gt=0.5, lt=1.0)
+    review_fuzz: bool = True  # spread due dates a little, so cards learnt together part
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -3,6 +3,7 @@ import { initExplorer } from "./explorer.js";
 import { initGraphs } from "./graph.js";
 import { initLive } from "./live.js";
 import { closePreviews, initPreviews } from "./preview.js";
+import { initDueBadge, initReview } from "./review.js";
 import { initSearch } from "./search.js";
 import { initTheme } from "./theme.js";
 import { initToc, rebuildToc } from "./toc.js";
@@ -23,6 +24,8 @@ start("previews", initPreviews);
 start("toc", initToc);
 start("explorer", initExplorer);
 start("graph", initGraphs);
+start("review", initReview);
+start("due badge", () => initDueBadge().catch(() => {}));
 start("live", () =>
   initLive({
     onUpdate(note, skipFirstHeading) {

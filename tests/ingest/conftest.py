@@ -65,6 +65,11 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 "SELECT t.slug, a.name FROM term_aliases a JOIN terms t ON t.id = a.term_id",
             ),
             "attachments": _rows(conn, "SELECT path, size FROM attachments"),
+            "cards": _rows(
+                conn,
+                "SELECT n.path, c.key, c.kind, c.deck, c.front, c.back, c.front_html, "
+                "c.back_html, c.line FROM cards c JOIN notes n ON n.id = c.note_id",
+            ),
         }
         if "search_docs" in tables:
             columns = [

@@ -1,5 +1,6 @@
 """After any sequence of edits, an incremental index holds exactly what a full index of the
-same files holds: pages, links and where they land, backlinks, terms, tags, search rows.
+same files holds: pages, links and where they land, backlinks, terms, tags, search rows and
+flashcards (a term's cards, and those written in a note, with their decks).
 
 Random small vaults take random edits (notes and attachments added, edited, renamed, moved,
 deleted; headings, block ids, aliases, glossary lines; sized, nested and heading embeds;
@@ -74,6 +75,13 @@ LINE = st.one_of(
             "Alpha and Beta are mentioned here; so is attention.",
             "Plain text with `inline code` and $x^2$ math.",
             "#topic and #topic/sub tags.",
+            "#flashcards/llm and #flashcards tags make a deck.",
+            "What is attention?::A weighting of tokens by relevance.",
+            "**LoRA**:::Low-rank adapters on frozen weights.",
+            "Why scale?\n?\nBecause loss falls with compute.",
+            "Transformer\n??\nA model built from attention layers.",
+            "The ==transformer== uses ==attention==.",
+            "An ==unclosed cloze and an empty side::",
             "",
         ]
     ),
@@ -152,6 +160,11 @@ class IncrementalEqualsFull(RuleBasedStateMachine):
     @rule(name=st.sampled_from(NOTES), level=st.sampled_from(["#", "##"]), heading=_heading)
     def add_heading(self, name: str, level: str, heading: str) -> None:
         self.append_line(name, f"{level} {heading}")
+
+    @rule(name=st.sampled_from(NOTES), deck=st.sampled_from(["llm", "llm/eval", ""]))
+    def file_in_deck(self, name: str, deck: str) -> None:
+        """A tag moves every card of the note, its terms' cards too, to another deck."""
+        self.append_line(name, f"#flashcards/{deck}" if deck else "#flashcards")
 
     @rule(name=st.sampled_from(NOTES), words=st.sampled_from(["attention", "adapter"]))
     def write_long_note(self, name: str, words: str) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -183,6 +184,68 @@ class TermAlias(Base):
     name: Mapped[str] = mapped_column(String(512), index=True)
 
     term: Mapped[Term] = relationship(back_populates="aliases")
+
+
+LOCAL_READER = "local"  # the one reader of a vault served on its owner's machine
+
+
+class Card(Base):
+    """A flashcard as the vault defines it now: rewritten with its note. Its history is not
+    here but under its ``key`` (a digest of its question), so it outlives the row."""
+
+    __tablename__ = "cards"
+    __table_args__ = (Index("ix_cards_deck_key", "deck", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    deck: Mapped[str] = mapped_column(String(512))
+    front: Mapped[str] = mapped_column(Text)
+    back: Mapped[str] = mapped_column(Text)
+    front_html: Mapped[str] = mapped_column(Text)
+    back_html: Mapped[str] = mapped_column(Text)
+    line: Mapped[int] = mapped_column(Integer)
+
+
+class CardSchedule(Base):
+    """Where one reader stands with one card (FSRS's card state). Never written by an index
+    run: a card that leaves the vault keeps it, and finds it again if it comes back."""
+
+    __tablename__ = "card_schedules"
+    __table_args__ = (Index("ix_card_schedules_reader_due", "reader", "due"),)
+
+    reader: Mapped[str] = mapped_column(
+        String(64), primary_key=True, default=LOCAL_READER, server_default=LOCAL_READER
+    )
+    card_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    state: Mapped[int] = mapped_column(Integer)  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
+    due: Mapped[datetime] = mapped_column(DateTime)
+    last_review: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class CardReview(Base):
+    """One rating, kept for statistics and undo, with the schedule it replaced."""
+
+    __tablename__ = "card_reviews"
+    __table_args__ = (Index("ix_card_reviews_reader_at", "reader", "reviewed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reader: Mapped[str] = mapped_column(
+        String(64), default=LOCAL_READER, server_default=LOCAL_READER
+    )
+    card_key: Mapped[str] = mapped_column(String(32), index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime)
+    state_before: Mapped[int] = mapped_column(Integer)  # 0: the card was new
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    state: Mapped[int] = mapped_column(Integer)
+    due: Mapped[datetime] = mapped_column(DateTime)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class Meta(Base):

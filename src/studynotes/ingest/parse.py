@@ -17,6 +17,7 @@ from studynotes.markdown.facts import BlockFact, HeadingFact, RawLink, TagFact, 
 from studynotes.markdown.inline import inline_text
 from studynotes.paths import VaultPath, note_title
 from studynotes.sanitize import sanitize
+from studynotes.study.cards import CardFact, CardProblem, find_cards
 
 
 @dataclass(slots=True)
@@ -59,6 +60,8 @@ class ParsedNote:
     glossary_off: bool = False  # ``glossary: false``: the owner says nothing here is a term
     opens_with_paragraph: bool = False  # its first block (past #tags) is its first paragraph
     words: int = 0
+    cards: list[CardFact] = field(default_factory=list)
+    card_problems: list[CardProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     version: str = PARSER_VERSION
 
@@ -75,6 +78,8 @@ class ParsedNote:
         out["blocks"] = [{"id": b.id, "line": b.line} for b in self.blocks]
         out["links"] = [_fields(link) for link in self.links]
         out["terms"] = [_fields(term) for term in self.terms]
+        out["cards"] = [_fields(card) for card in self.cards]
+        out["card_problems"] = [_fields(p) for p in self.card_problems]
         fp = self.first_paragraph
         out["first_paragraph"] = {"text": fp.text, "html": fp.html} if fp else None
         return out
@@ -103,6 +108,8 @@ class ParsedNote:
         d["blocks"] = [BlockFact(**b) for b in d.get("blocks", [])]
         d["links"] = [RawLink(**link) for link in d.get("links", [])]
         d["terms"] = [TermCandidate(**t) for t in d.get("terms", [])]
+        d["cards"] = [CardFact(**c) for c in d.get("cards", [])]
+        d["card_problems"] = [CardProblem(**p) for p in d.get("card_problems", [])]
         fp = d.get("first_paragraph")
         d["first_paragraph"] = GlossaryEntry(**fp) if fp else None
         if body is not None:
@@ -246,8 +253,12 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
         if t.type == "inline" and t.children
     )
     note.words = len(note.text.split())
+    found_cards = find_cards(source, path, [t.name for t in note.tags])
+    note.cards, note.card_problems = found_cards.cards, found_cards.problems
     try:
-        note.terms = extract_terms(tokens, md, env)
+        # A card's line (``Question::Answer``) is a question, never a glossary label.
+        terms = extract_terms(tokens, md, env)
+        note.terms = [t for t in terms if t.line not in found_cards.lines]
     except Exception as exc:  # a glossary bug must not cost the reader the note
         note.warnings.append(f"glossary extraction failed: {type(exc).__name__}: {exc}")
     return note

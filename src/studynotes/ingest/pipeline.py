@@ -286,6 +286,7 @@ def _render_and_store(
         relink=relink,
         inputs=inputs,
         terms=None if term_rows == memo.term_rows else resolved.terms,
+        all_terms=resolved.terms,
         attachments=inventory.attachments,
         vault_root=root,
         config=config,

@@ -21,8 +21,10 @@ The rules, for ``studynotes index`` and the server's watcher alike:
    anything terms are made from (``glossary_facts``).
 4. Render P when it has no page yet, or an input recorded when its page was rendered
    (``render_deps``; ``ingest.render.Vault`` records them) now has another fingerprint.
-5. Rewrite P's link rows when ``links:P`` changed; its other rows when P was parsed anew;
-   its search rows when P was parsed anew or went away.
+5. Rewrite P's link rows when ``links:P`` changed; its other rows (its flashcards among
+   them) when P was parsed anew; its search rows when P was parsed anew or went away. A
+   glossary term's two cards are rewritten with the terms, or when the note defining it
+   was parsed anew (the cards' deck is that note's). Review history is never rewritten.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
@@ -14,6 +15,7 @@ from studynotes.db.models import (
     Alias,
     Attachment,
     Block,
+    Card,
     Heading,
     Link,
     Meta,
@@ -33,6 +35,9 @@ from studynotes.ingest.resolve import ResolvedLink
 from studynotes.ingest.work import Rendered
 from studynotes.markdown import PARSER_VERSION
 from studynotes.paths import VaultPath, path_slug, unique
+from studynotes.study.cards import card_key, deck_of
+
+TERM_KINDS = ("term", "term-reversed")
 
 if TYPE_CHECKING:
     from studynotes.ingest.report import IndexReport
@@ -114,15 +119,22 @@ def _delete_children(conn: Connection, ids: Sequence[int]) -> None:
     for part in _chunks(list(ids)):
         for model in (Heading, Block, Alias):
             conn.execute(delete(model).where(model.note_id.in_(part)))
+        conn.execute(delete(Card).where(Card.note_id.in_(part), Card.kind.not_in(TERM_KINDS)))
         conn.execute(delete(NoteTag).where(NoteTag.note_id.in_(part)))
 
 
 def _insert_children(
     conn: Connection, ids: dict[VaultPath, int], notes: Iterable[ParsedNote]
 ) -> None:
-    headings, blocks, aliases, tag_uses = [], [], [], []
+    headings, blocks, aliases, tag_uses, cards = [], [], [], [], []
     for note in notes:
         nid = ids[note.path]
+        cards += [
+            {"note_id": nid, "key": c.key, "kind": c.kind, "deck": c.deck[:512],
+             "front": c.front, "back": c.back, "front_html": c.front_html,
+             "back_html": c.back_html, "line": c.line}
+            for c in note.cards
+        ]  # fmt: skip
         headings += [
             {"note_id": nid, "position": i, "level": h.level, "text": h.text[:1024],
              "anchor": h.anchor[:1024], "line": h.line}
@@ -135,7 +147,7 @@ def _insert_children(
                 blocks.append({"note_id": nid, "block_id": b.id, "line": b.line})
         aliases += [{"note_id": nid, "name": a[:512]} for a in note.aliases]
         tag_uses += [(nid, t.name, t.line) for t in note.tags]
-    for rows, model in ((headings, Heading), (blocks, Block), (aliases, Alias)):
+    for rows, model in ((headings, Heading), (blocks, Block), (aliases, Alias), (cards, Card)):
         insert_rows(conn, model, rows)
     if tag_uses:
         names = sorted({name for _, name, _ in tag_uses} | _parents(n for _, n, _ in tag_uses))
@@ -240,6 +252,37 @@ def _term_rows(conn: Connection, ids: dict[VaultPath, int], terms: Sequence[Glos
         conn.execute(insert(TermAlias), alias_rows)
 
 
+def _term_cards(
+    conn: Connection,
+    ids: dict[VaultPath, int],
+    notes: dict[VaultPath, ParsedNote],
+    terms: Sequence[GlossaryTerm],
+) -> None:
+    """Two cards per glossary term: term to definition, and definition to term. A term's
+    cards are known by its slug, so a definition edited keeps their history."""
+    conn.execute(delete(Card).where(Card.kind.in_(TERM_KINDS)))
+    rows: list[dict[str, Any]] = []
+    for t in terms:
+        path = VaultPath(t.note_path)
+        if t.empty or path not in ids or not t.definition_html.strip():
+            note = None
+        else:
+            note = notes.get(path)
+        if note is None:
+            continue
+        deck = deck_of(path, [tag.name for tag in note.tags])[:512]
+        name = escape(t.name)
+        rows += [
+            {"note_id": ids[path], "key": card_key("term", t.slug), "kind": "term",
+             "deck": deck, "front": t.name, "back": t.definition, "front_html": name,
+             "back_html": t.definition_html, "line": t.line},
+            {"note_id": ids[path], "key": card_key("term-reversed", t.slug),
+             "kind": "term-reversed", "deck": deck, "front": t.definition, "back": t.name,
+             "front_html": t.definition_html, "back_html": name, "line": t.line},
+        ]  # fmt: skip
+    insert_rows(conn, Card, rows)
+
+
 @dataclass(slots=True)
 class Changes:
     """What one index run writes: the plan's decisions and the values worked out for them."""
@@ -258,6 +301,7 @@ class Changes:
     relink: set[VaultPath]  # notes whose link rows are written again
     inputs: Inputs
     terms: Sequence[GlossaryTerm] | None  # None: the terms the index has are right
+    all_terms: Sequence[GlossaryTerm]  # the glossary as it now stands, for its cards
     attachments: Sequence[FileInfo]
     vault_root: str
     config: str
@@ -341,6 +385,9 @@ def write(engine: Engine, changes: Changes, rendered: Iterable[Rendered]) -> Wri
                 links_fp=bindparam("f")), fps)  # fmt: skip
         if c.terms is not None:
             _term_rows(conn, ids, c.terms)
+        # A term's cards read its row and its note's deck (path and tags): parsed anew.
+        if c.terms is not None or any(VaultPath(t.note_path) in c.fresh for t in c.all_terms):
+            _term_cards(conn, ids, c.notes, c.all_terms)
         _drop_unused_tags(conn)
         conn.execute(delete(Attachment))
         if c.attachments:

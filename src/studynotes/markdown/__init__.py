@@ -23,7 +23,7 @@ from studynotes.markdown.wikilinks import wikilinks_plugin
 from studynotes.urls import tag_url
 
 # Bumped whenever parsing or rendering output changes, so cached parses are redone.
-PARSER_VERSION = "11"
+PARSER_VERSION = "12"
 
 
 @cache

@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from studynotes.config import Settings
+from studynotes.db.models import LOCAL_READER
 from studynotes.web import views
 from studynotes.web.pagecache import PerIndex
 
@@ -44,3 +46,21 @@ def get_glossary(request: Request, db: SessionDep) -> views.Glossary:
 
 
 GlossaryDep = Annotated[views.Glossary, Depends(get_glossary)]
+
+
+def get_reader(request: Request) -> str:
+    """Whose reviews these are. Served locally there is one reader; a deployment that names
+    its readers (serving beyond one machine) answers here, and each gets their own history."""
+    reader = getattr(request.state, "reader", None)
+    return reader if isinstance(reader, str) and reader else LOCAL_READER
+
+
+ReaderDep = Annotated[str, Depends(get_reader)]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -202,3 +202,62 @@ class SearchOut(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+CardKind = Literal[
+    "basic", "reversed", "multiline", "multiline-reversed", "cloze", "term", "term-reversed"
+]
+CardState = Literal["learning", "review", "relearning"]
+
+
+class DeckOut(BaseModel):
+    deck: str = Field(description="the deck's full name: a folder, or a #flashcards/ tag's path")
+    name: str = Field(description="the last part of the deck's name")
+    cards: int = Field(description="cards in the deck and the decks below it")
+    due: int = Field(description="cards due now, new ones included")
+    new: int = 0
+
+
+class CardOut(BaseModel):
+    id: str = Field(description="the card's identity: stays while its question stays")
+    deck: str
+    kind: CardKind
+    front_html: str
+    back_html: str
+    note_slug: str
+    line: int
+    note_title: str = ""
+    note_url: str = ""
+
+
+class DeckPage(BaseModel):
+    deck: DeckOut
+    subdecks: list[DeckOut]
+    cards: list[CardOut]
+
+
+class ReviewIn(BaseModel):
+    card_id: str = Field(max_length=32)
+    rating: int = Field(ge=1, le=4, description="1 Again, 2 Hard, 3 Good, 4 Easy")
+
+
+class ReviewOut(BaseModel):
+    card_id: str
+    due: UtcDateTime
+    state: CardState
+    stability: float | None
+    difficulty: float | None
+
+
+class DayCount(BaseModel):
+    day: str = Field(description="YYYY-MM-DD, the server's local day")
+    value: float | None
+
+
+class StudyStatsOut(BaseModel):
+    reviews_per_day: list[DayCount]
+    retention_per_day: list[DayCount]
+    retention: float | None = Field(description="share of due reviews recalled, last 30 days")
+    due_ahead: list[DayCount] = Field(description="today (with what is overdue) and 29 days")
+    states: dict[str, int] = Field(description="cards by state: new, learning, review, ...")
+    total_reviews: int

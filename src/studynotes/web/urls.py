@@ -34,6 +34,17 @@ class UrlBuilder:
     def folder(self, path: str) -> str:
         return folder_url(path)
 
+    def deck(self, name: str) -> str:
+        return "/decks/" + quote(name, safe="/")
+
+    def review(self, *, deck: str = "", note: str = "") -> str:
+        if note:
+            return "/review?note=" + quote(note, safe="/")
+        return "/review?deck=" + quote(deck, safe="/") if deck else "/review"
+
+    def anki(self, deck: str) -> str:
+        return "/export/anki/" + quote(deck, safe="/")
+
     def static(self, name: str) -> str:
         version = self._versions.get(name)
         if version is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from studynotes.web import paging, views
 from studynotes.web import schemas as s
-from studynotes.web.deps import GlossaryDep, SessionDep, TreeDep
+from studynotes.web.deps import GlossaryDep, ReaderDep, SessionDep, SettingsDep, TreeDep
 from studynotes.web.search import run_search
 from studynotes.web.views.tree import PAGE_ITEMS
 
@@ -146,6 +146,66 @@ def get_graph(
 @router.get("/broken-links", response_model=list[s.BrokenLink])
 def get_broken_links(db: SessionDep) -> list[s.BrokenLink]:
     return views.broken_links(db)
+
+
+@router.get("/decks", response_model=list[s.DeckOut])
+def list_decks(db: SessionDep, reader: ReaderDep) -> list[s.DeckOut]:
+    """Every deck with its cards and how many are due now (sub-decks included)."""
+    return views.study.decks(db, reader=reader)
+
+
+@router.get("/decks/{deck:path}", response_model=s.DeckPage)
+def get_deck(deck: str, db: SessionDep, reader: ReaderDep) -> s.DeckPage:
+    """One deck: its counts, the decks below it and its cards."""
+    return views.study.deck_page(db, deck, reader=reader)
+
+
+@router.get("/cards", response_model=list[s.CardOut])
+def list_cards(db: SessionDep, note: Annotated[str, Query(max_length=1024)]) -> list[s.CardOut]:
+    """The cards a note makes: its own, and those of the glossary terms it defines."""
+    return views.study.note_cards(db, note)
+
+
+_NO_CARD: dict[int | str, dict[str, Any]] = {204: {"description": "nothing is due"}}
+
+
+@router.get("/review/next", response_model=s.CardOut, responses=_NO_CARD)
+def review_next(
+    db: SessionDep,
+    reader: ReaderDep,
+    deck: Annotated[str | None, Query(max_length=512)] = None,
+    note: Annotated[str | None, Query(max_length=1024, description="a note's slug")] = None,
+) -> s.CardOut | Response:
+    """The next card due (overdue first, then new), or 204 when none is due."""
+    card = views.study.next_card(db, reader=reader, deck=deck or None, note=note or None)
+    return card if card is not None else Response(status_code=204)
+
+
+@router.post(
+    "/review",
+    response_model=s.ReviewOut,
+    responses={400: {"model": s.ErrorOut, "description": "the body is not JSON"}},
+)
+def review(
+    body: s.ReviewIn, db: SessionDep, reader: ReaderDep, settings: SettingsDep
+) -> s.ReviewOut:
+    """Rate a card: 1 Again, 2 Hard, 3 Good, 4 Easy. Its new schedule comes back."""
+    return views.study.review(
+        db, reader=reader, card_id=body.card_id, rating=body.rating, settings=settings
+    )
+
+
+@router.post("/review/undo", response_model=s.CardOut, responses=_NO_CARD)
+def review_undo(db: SessionDep, reader: ReaderDep) -> s.CardOut | Response:
+    """Take back the last rating; the card comes back to be rated again (204: none to undo)."""
+    card = views.study.undo(db, reader=reader)
+    return card if card is not None else Response(status_code=204)
+
+
+@router.get("/stats", response_model=s.StudyStatsOut)
+def get_study_stats(db: SessionDep, reader: ReaderDep) -> s.StudyStatsOut:
+    """Reviews per day, retention, cards by state and what falls due in the next 30 days."""
+    return views.study.stats(db, reader=reader)
 
 
 @router.get("/events", include_in_schema=False)

@@ -14,10 +14,12 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from studynotes.study import charts
+from studynotes.study.export import deck_package
 from studynotes.urls import file_url, note_url, term_url
 from studynotes.web import deps, views
 from studynotes.web import schemas as s
-from studynotes.web.deps import GlossaryDep, SessionDep
+from studynotes.web.deps import GlossaryDep, ReaderDep, SessionDep
 from studynotes.web.explorer import explorer_html
 from studynotes.web.pagecache import CachedPage, PageCache
 from studynotes.web.search import run_search
@@ -246,6 +248,62 @@ def graph_page(request: Request) -> HTMLResponse:
 @router.get("/broken-links", response_class=HTMLResponse)
 def broken_links_page(request: Request, db: SessionDep) -> HTMLResponse:
     return _render(request, "broken_links.html", views.broken_links(db), "Broken links")
+
+
+@router.get("/decks", response_class=HTMLResponse)
+def decks_page(request: Request, db: SessionDep, reader: ReaderDep) -> HTMLResponse:
+    decks = views.study.decks(db, reader=reader)
+    due = sum(d.due for d in decks if "/" not in d.deck)
+    return _render(request, "decks.html", decks, "Study", due=due)
+
+
+@router.get("/decks/{deck:path}", response_class=HTMLResponse)
+def deck_page(request: Request, deck: str, db: SessionDep, reader: ReaderDep) -> HTMLResponse:
+    page = views.study.deck_page(db, deck, reader=reader)
+    return _render(request, "deck.html", page, f"Deck {deck}")
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, db: SessionDep, deck: str = "", note: str = "") -> HTMLResponse:
+    """The review session; static/js/review.js asks the API for each card."""
+    title = views.study.note_title(db, note) if note else ""
+    return _render(request, "review.html", None, "Review", deck=deck, note=note, note_title=title)
+
+
+@router.get("/stats", response_class=HTMLResponse)
+def stats_page(request: Request, db: SessionDep, reader: ReaderDep) -> HTMLResponse:
+    page = views.study.stats(db, reader=reader)
+    days = [d.day[5:] for d in page.reviews_per_day]
+    ahead = [d.day[5:] for d in page.due_ahead]
+    svg = {
+        "reviews": charts.bar_chart(
+            days, [d.value for d in page.reviews_per_day], title="Reviews per day"
+        ),
+        "retention": charts.bar_chart(
+            days, [d.value for d in page.retention_per_day], title="Retention per day",
+            percent=True,
+        ),
+        "due": charts.bar_chart(
+            ahead, [d.value for d in page.due_ahead], title="Cards due in the next 30 days"
+        ),
+        "states": charts.share_bar(
+            [(name.capitalize(), n) for name, n in page.states.items()], title="Cards by state"
+        ),
+    }  # fmt: skip
+    return _render(request, "stats.html", page, "Study statistics", charts=svg)
+
+
+@router.get("/export/anki/{deck:path}")
+def export_deck(deck: str, db: SessionDep) -> Response:
+    """The deck (and those below it) as an Anki package, downloaded."""
+    package = deck_package(db, deck)
+    if not package.cards:
+        raise views.NotFound(f"no deck {deck!r}")
+    return Response(
+        package.data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{package.filename}"'},
+    )
 
 
 @router.get("/files/{path:path}")

@@ -1,6 +1,7 @@
 """One function per page: each builds the model that the HTML page renders and the JSON twin
 returns, so the two can never disagree. One module per kind of page."""
 
+from studynotes.web.views import study
 from studynotes.web.views.common import NotFound, indexed_at, note_list
 from studynotes.web.views.glossary import (
     Glossary,
@@ -38,6 +39,7 @@ __all__ = [
     "preview",
     "similar_notes",
     "stats",
+    "study",
     "tag_index",
     "tag_page",
     "term_detail",

@@ -1,0 +1,1 @@
+"""Study mode: cards from the vault, decks, FSRS scheduling, statistics, Anki export."""
