@@ -9,7 +9,11 @@ EVAL_ARGS ?=
 
 .PHONY: install run index check test test-slow lint fmt bench glossary-eval clean
 
-install: $(STAMP)
+install: $(STAMP) static/vendor/mermaid.version
+
+# Browser libraries served by the app itself (diagrams): pinned, checked, never from a CDN.
+static/vendor/mermaid.version: src/studynotes/vendor.py | $(STAMP)
+	$(BIN)/python -m studynotes.vendor
 
 # Reinstall only when the project's dependencies change; code changes need no reinstall.
 $(STAMP): pyproject.toml

@@ -1,4 +1,5 @@
 // Entry point: starts each enhancement on its own, so one failing never stops the others.
+import { initDiagrams } from "./diagrams.js";
 import { initExplorer } from "./explorer.js";
 import { initGraphs } from "./graph.js";
 import { initLive } from "./live.js";
@@ -23,6 +24,7 @@ start("tooltips", initTooltips); // before previews: Escape closes the tooltip f
 start("previews", initPreviews);
 start("toc", initToc);
 start("explorer", initExplorer);
+start("diagrams", () => initDiagrams());
 start("graph", initGraphs);
 start("review", initReview);
 start("due badge", () => initDueBadge().catch(() => {}));

@@ -349,6 +349,25 @@ def _vault_file(root: Path, path: str) -> Path | None:
     return wanted
 
 
+# The diagram renderer's frame: mermaid styles its drawings inline, so this page alone may
+# use inline styles; it runs only our scripts and is embedded only by our pages.
+_DIAGRAM_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; frame-ancestors 'self'; base-uri 'none'"
+)
+
+
+@router.get("/diagram-frame", response_class=HTMLResponse, include_in_schema=False)
+def diagram_frame(request: Request) -> HTMLResponse:
+    url = request.app.state.templates.env.globals["url"]
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>diagrams</title>'
+        f'<script src="{url.static("vendor/mermaid.min.js")}"></script>'
+        f'<script src="{url.static("js/diagram-frame.js")}"></script></head><body></body></html>'
+    )
+    return HTMLResponse(body, headers={"Content-Security-Policy": _DIAGRAM_CSP})
+
+
 @router.get("/docs", response_class=HTMLResponse)
 def api_docs(request: Request) -> HTMLResponse:
     """The API reference, drawn from the OpenAPI schema without any outside script."""
