@@ -592,7 +592,9 @@ class GraphView {
   }
 
   open(i) {
-    window.location.assign(noteUrl(this.nodes[i].id));
+    const node = this.nodes[i];
+    if (node.kind === "folder") window.location.assign(graphUrl({ folder: node.folder }));
+    else window.location.assign(noteUrl(node.id));
   }
 
   point(e) {
@@ -719,6 +721,42 @@ class GraphView {
 
 /* ---------------- pages ---------------- */
 
+function graphUrl({ folder = null, tag = null } = {}) {
+  const params = new URLSearchParams();
+  if (folder !== null) params.set("folder", folder);
+  if (tag) params.set("tag", tag);
+  const query = params.toString();
+  return query ? `/graph?${query}` : "/graph";
+}
+
+/** Where this drawing sits: the whole vault, a folder inside it, or a tag. */
+function crumbs(data, params) {
+  const nav = document.getElementById("graph-crumbs");
+  if (!nav) return;
+  nav.textContent = "";
+  const add = (label, href) => {
+    if (nav.childNodes.length) nav.append(" / ");
+    const a = document.createElement(href ? "a" : "span");
+    a.textContent = label;
+    if (href) a.href = href;
+    else a.setAttribute("aria-current", "page");
+    nav.append(a);
+  };
+  const folder = params.get("folder");
+  const tag = params.get("tag");
+  if (folder === null && !tag) {
+    nav.hidden = true;
+    return;
+  }
+  nav.hidden = false;
+  add("Whole vault", "/graph");
+  if (tag) add(`#${tag.replace(/^#/, "")}`, null);
+  if (folder) {
+    const parts = folder.split("/");
+    parts.forEach((part, i) => add(part, i === parts.length - 1 ? null : graphUrl({ folder: parts.slice(0, i + 1).join("/") })));
+  }
+}
+
 function initGraphPage(canvas) {
   const message = document.getElementById("graph-message");
   const status = document.getElementById("graph-status");
@@ -726,21 +764,35 @@ function initGraphPage(canvas) {
   const say = (text) => {
     if (message) message.textContent = text;
   };
+  const params = new URLSearchParams(window.location.search);
+  const api = new URLSearchParams();
+  for (const key of ["folder", "tag"]) if (params.get(key) !== null) api.set(key, params.get(key));
   say("Loading the graph…");
-  fetchJSON("/api/graph")
+  fetchJSON(api.toString() ? `/api/graph?${api}` : "/api/graph")
     .then((data) => {
       const total = (data.nodes || []).length;
+      crumbs(data, params);
       if (!total) {
-        say("There are no notes to draw yet.");
+        say("There are no notes to draw here.");
         return;
       }
       say("");
+      const folders = data.level === "folders";
+      for (const node of data.nodes) {
+        if (node.kind !== "folder") continue;
+        // A folder is as big as the notes it stands for (bounded), and says how many.
+        node.degree = Math.min(120, Math.round(4 * Math.sqrt(node.count || 0)));
+        node.title = `${node.title} (${(node.count || 0).toLocaleString()})`;
+      }
       const view = new GraphView(canvas, data);
+      const whole = data.total_notes || total;
       const report = (shown) => {
-        if (status) status.textContent = shown === total ? `${total} notes, ${view.src.length} links` : `Showing ${shown} of ${total} notes`;
+        if (!status) return;
+        if (folders) status.textContent = `${total} folders of ${whole.toLocaleString()} notes: open one to see its notes`;
+        else if (total < whole && shown === total) status.textContent = `${total.toLocaleString()} of ${whole.toLocaleString()} notes, ${view.src.length} links`;
+        else status.textContent = shown === total ? `${total} notes, ${view.src.length} links` : `Showing ${shown} of ${total} notes`;
       };
       report(total);
-      const params = new URLSearchParams(window.location.search);
       let timer = 0;
       const apply = () => report(view.filter(input ? input.value : ""));
       if (input) {
@@ -754,7 +806,11 @@ function initGraphPage(canvas) {
         });
         input.form?.addEventListener("submit", (e) => {
           e.preventDefault();
-          apply();
+          const q = input.value.trim();
+          // Beyond what is drawn, a tag or a folder is asked of the server.
+          if (whole > total && q.startsWith("#") && q.length > 1) window.location.assign(graphUrl({ tag: q.slice(1) }));
+          else if (whole > total && q.endsWith("/")) window.location.assign(graphUrl({ folder: q.replace(/\/+$/, "") }));
+          else apply();
         });
       }
       document.getElementById("graph-reset")?.addEventListener("click", () => {

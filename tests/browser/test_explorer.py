@@ -63,3 +63,26 @@ def test_without_javascript_the_explorer_is_a_list_of_links(browser: Any, server
     link.click()
     expect(tab.locator("h1")).to_have_text("Evaluation")
     context.close()
+
+
+def test_a_large_vault_graph_opens_on_its_folders(
+    browser: Any, session_servers: Any, tmp_path: Any
+) -> None:
+    # More notes than the graph draws one by one (2,000): folders first, then one folder.
+    vault = tmp_path / "vault"
+    for i in range(2_050):
+        folder = vault / f"Topic {i % 5}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"Note {i}.md").write_text(f"# Note {i}\n\nSee [[Note {(i + 1) % 2_050}]].\n")
+    base = session_servers.start(vault)
+    context = browser.new_context()
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.goto(base + "/graph")
+    expect(tab.locator("#graph-status")).to_contain_text("5 folders of 2,050 notes")
+    tab.goto(base + "/graph?folder=Topic 3")
+    expect(tab.locator("#graph-status")).to_contain_text("410 of 2,050 notes")
+    expect(tab.locator("#graph-crumbs")).to_contain_text("Whole vault")
+    context.close()
+    assert errors == []

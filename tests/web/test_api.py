@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import sys
+
+import pytest
 from fastapi.testclient import TestClient
 
 
@@ -75,7 +78,8 @@ def test_graph_nodes_and_edges(client: TestClient) -> None:
     graph = client.get("/api/graph").json()
     ids = {n["id"] for n in graph["nodes"]}
     assert {"transformers", "lora", "uses-terms"} <= ids
-    assert {"source": "uses-terms", "target": "transformers"} in graph["edges"]
+    assert ("uses-terms", "transformers") in {(e["source"], e["target"]) for e in graph["edges"]}
+    assert graph["level"] == "notes" and graph["total_notes"] == len(graph["nodes"])
     local = client.get("/api/graph", params={"slug": "uses-terms"}).json()
     assert {n["id"] for n in local["nodes"]} == {"uses-terms", "transformers"}
 
@@ -184,3 +188,21 @@ def test_lists_come_in_pages_linked_one_to_the_next(client: TestClient) -> None:
     assert client.get("/api/notes?limit=1001").status_code == 422  # the page size is bounded
     bad = client.get("/api/notes?cursor=*nope*")
     assert bad.status_code == 422 and "cursor" in bad.json()["detail"]
+
+
+def test_a_large_vault_is_drawn_as_folders_then_note_by_note(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph_view = sys.modules["studynotes.web.views.graph"]  # the module, not its function
+    whole = client.get("/api/graph").json()
+    monkeypatch.setattr(graph_view, "NOTES_UP_TO", 3)  # this vault is now "large"
+    top = client.get("/api/graph").json()
+    assert top["level"] == "folders" and top["total_notes"] == len(whole["nodes"])
+    assert all(n["kind"] == "folder" and n["id"].startswith("folder:") for n in top["nodes"])
+    assert sum(n["count"] for n in top["nodes"]) == len(whole["nodes"])
+    folder = next(n["folder"] for n in top["nodes"] if n["folder"] and n["count"] <= 3)
+    inside = client.get("/api/graph", params={"folder": folder}).json()
+    assert inside["level"] == "notes" and inside["folder"] == folder
+    assert inside["nodes"] and all(n["folder"].startswith(folder) for n in inside["nodes"])
+    tagged = client.get("/api/graph", params={"tag": "#architecture"}).json()
+    assert 0 < len(tagged["nodes"]) <= 3

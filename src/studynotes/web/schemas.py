@@ -116,16 +116,26 @@ class GraphNode(BaseModel):
     folder: str
     tags: list[str]
     degree: int
+    kind: Literal["note", "folder"] = "note"
+    count: int = Field(default=1, description="for a folder node, the notes it stands for")
 
 
 class GraphEdge(BaseModel):
     source: str
     target: str
+    weight: int = Field(
+        default=1, description="for an edge between folders, the links it stands for"
+    )
 
 
 class Graph(BaseModel):
     nodes: list[GraphNode]
     edges: list[GraphEdge]
+    level: Literal["notes", "folders"] = Field(
+        default="notes", description="a node per note, or (for a large vault) a node per folder"
+    )
+    folder: str | None = Field(default=None, description="the folder drawn, when one was asked")
+    total_notes: int = 0
 
 
 class BrokenLink(BaseModel):

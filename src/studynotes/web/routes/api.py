@@ -138,9 +138,18 @@ def search(
 
 @router.get("/graph", response_model=s.Graph)
 def get_graph(
-    db: SessionDep, slug: Annotated[str | None, Query(max_length=1024)] = None
+    db: SessionDep,
+    slug: Annotated[str | None, Query(max_length=1024, description="one note's neighbours")] = None,
+    folder: Annotated[
+        str | None, Query(max_length=1024, description="the notes of a folder")
+    ] = None,
+    tag: Annotated[str | None, Query(max_length=256, description="the notes of a tag")] = None,
 ) -> s.Graph:
-    return views.local_graph(db, slug) if slug else views.graph(db)
+    """The vault's graph: note by note up to 2,000 notes, else its folders; a folder, a tag
+    or a note's neighbourhood note by note (at most 2,000, the most linked first)."""
+    if slug:
+        return views.local_graph(db, slug)
+    return views.graph(db, folder=folder, tag=tag)
 
 
 @router.get("/broken-links", response_model=list[s.BrokenLink])
