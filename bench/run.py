@@ -56,6 +56,7 @@ BENCH = Path(__file__).resolve().parent
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(BENCH.parent))
 
+from bench.large import large_bounds, measure_large  # noqa: E402
 from bench.study import review_session  # noqa: E402
 from bench.vaultgen import GeneratedVault, generate  # noqa: E402
 
@@ -1002,6 +1003,20 @@ def bounds_text(items: Sequence[Bound]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def large_text(large: dict[str, Any]) -> str:
+    lines = [f"whole-vault pages at {large['notes']:,} notes (index {large['index_s']:.0f} s)"]
+    for name, a in large["answers"].items():
+        lines.append(
+            f"  {name:<22} {a['bytes'] / 1024:>9,.1f} KB {a['ms']:>9.1f} ms  ({a['status']})"
+        )
+    for what, value, op, limit in large_bounds(large):
+        ok = value <= limit if op == "<=" else value >= limit
+        lines.append(
+            f"  {'PASS' if ok else 'FAIL'}  {what:<28} {value:>12,.3f}  (bound {op} {limit:g})"
+        )
+    return "\n".join(lines) + "\n"
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -1045,6 +1060,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated note counts")
     parser.add_argument("--quick", action="store_true", help="a 300-note smoke run (--sizes 300)")
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=50_000,
+        help="notes in the vault whose whole-vault pages are weighed (0: skip; --quick: skip)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
     parser.add_argument("--seed", type=int, default=0, help="vault generator seed")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (for debugging)")
@@ -1085,6 +1106,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 procs.stop_all()
                 _write(args.out, payload)
+        if args.large and not args.quick and not args.long_notes_only:
+            try:
+                large_dir = work / "large"
+                large_dir.mkdir()
+                print(f"[{args.large:,}] whole-vault pages", file=sys.stderr)
+                payload["large"] = measure_large(
+                    args.large, large_dir, procs, Client, sys.modules[__name__]
+                )
+            except Exception as exc:
+                failed = True
+                traceback.print_exc()
+                payload["large"] = {"error": f"{type(exc).__name__}: {exc}"}
+            finally:
+                procs.stop_all()
+                _write(args.out, payload)
         try:
             long_dir = work / "long"
             long_dir.mkdir()
@@ -1110,6 +1146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if results:
         print(table(results))
         print(bounds_text(checked))
+    if "largest" in payload.get("large", {}):
+        print(large_text(payload["large"]))
     if "search" in payload.get("long_notes", {}):
         print(long_notes_table(payload["long_notes"]))
     print(f"results: {args.out}  ({payload['meta']['seconds']:.0f} s in all)")
