@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.browser.watch import watch
 
 from studynotes.resources import resource_dir
 
@@ -49,10 +50,12 @@ def test_a_broken_diagram_shows_its_source_and_why(
     base = session_servers.start(vault)
     context = browser.new_context()
     tab = context.new_page()
+    problems = watch(tab, base)
     tab.goto(base + "/notes/broken")
     expect(tab.locator(".mermaid-error")).to_contain_text("could not be drawn", timeout=20_000)
     expect(tab.locator("pre.mermaid")).to_contain_text("not a diagram")
     context.close()
+    assert problems == []
 
 
 def test_without_javascript_a_diagram_is_its_source(browser: Any, server: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from playwright.sync_api import Page, expect
+from tests.browser.watch import watch
 
 Tab = Any  # a Page carrying .base and .problems (see conftest)
 
@@ -77,8 +78,7 @@ def test_a_large_vault_graph_opens_on_its_folders(
     base = session_servers.start(vault)
     context = browser.new_context()
     tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = watch(tab, base)
     tab.goto(base + "/graph")
     expect(tab.locator("#graph-status")).to_contain_text("5 folders of 2,050 notes")
     tab.goto(base + "/graph?folder=Topic 3")
