@@ -44,7 +44,7 @@ LABEL_WORDS = frozenset(
     pros|cons|pros and cons|pro|con|advantage|advantages|disadvantage|disadvantages
     benefit|benefits|drawback|drawbacks|strength|strengths|weakness|weaknesses
     limitation|limitations|trade-off|trade-offs|tradeoff|tradeoffs|trade offs
-    note|notes|nb|n.b.|ps|p.s.|side note|aside|fun fact|trivia|remark|remarks|comments
+    note|notes|nb|n.b.|n.b|ps|p.s.|p.s|side note|aside|fun fact|trivia|remark|remarks|comments
     observation|observations|reminder|remember|caution|careful|danger|warning
     warnings|important|heads up|tip|tips|hint|hints|trick|tricks
     fix|fixes|caveat|caveats|gotcha|gotchas|pitfall|pitfalls|mistake|mistakes|bug|bugs
