@@ -137,3 +137,13 @@ def test_a_note_title_speaks_for_a_lone_word() -> None:
     assert terms_of({"keep.md": text}) == {}
     with_note = {"keep.md": text, "Backup.md": "How we back up.\n"}
     assert "Backup" in terms_of(with_note)
+
+
+def test_a_syntax_demo_does_not_take_a_real_term_from_the_vault() -> None:
+    files = {
+        "Cheat sheet.md": "## Definition list\n\nterm\n: definition\n",
+        "IR.md": "- **Term** is a word or phrase as stored in the index.\n",
+    }
+    found = vault_terms(_notes(files), folders=[], tags=[])
+    assert [(t.name, t.note_path) for t in found if not t.empty] == [("Term", "IR.md")]
+    assert not next(t for t in found if t.name == "Term").marked  # an everyday word, weakly

@@ -203,7 +203,9 @@ def weigh(c: TermCandidate, where: Setting, names: VaultNames) -> Verdict:
         add(1, "its definition gives another name for it")
     elif opening in _DEFINITION_VERBS and c.shape not in ("sentence", "deflist"):
         add(-2, f"its definition is an instruction ({opening} ...)")
-    if _is_value(definition) and not noun and c.shape not in ("note", "deflist"):
+    if len(definition.split()) == 1 and not _FORMULA.search(definition) and c.shape != "note":
+        add(-2, "its definition is a single word")  # "term: definition" in a syntax demo
+    elif _is_value(definition) and not noun and c.shape not in ("note", "deflist"):
         add(-1, "its definition is a value, not a sentence")
     other = _opens_with_a_name(definition, where, names, keys)
     if other:
@@ -244,6 +246,7 @@ _HEADING_VERBS = (
 )
 
 
+_FORMULA = re.compile(r"[=\\≤≥<>∈⊂⊆→]")
 _VERBISH = re.compile(
     r"\b(?:is|are|was|were|has|have|can|does|do|means|if|when|\w+ing|\w+ed|\w{3,}ly)\b"
     r"|[=\\≤≥<>∈⊂⊆→]",  # or a formula: "f·g = g·f" defines commutativity
