@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import re
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from studynotes.db import jsontext
+from studynotes.db import jsontext, locks
 from studynotes.resources import resource_dir
 
 if TYPE_CHECKING:
@@ -64,6 +63,11 @@ def make_engine(url: str) -> Engine:
             # loaded server queued requests behind the pool for up to 30 s, and a wait on
             # the event loop stalled every request.
             options |= {"pool_size": 40, "max_overflow": 32}
+    elif parsed.get_backend_name() == "postgresql":
+        # A server connection is a process on the server: a few per worker, the threads
+        # beyond them wait for one (in their thread, not on the event loop). Four workers
+        # stay well inside PostgreSQL's default of 100 connections.
+        options |= {"pool_size": 8, "max_overflow": 8}
     try:
         engine = create_engine(parsed, **options)
     except Exception as exc:  # missing driver, bad options
@@ -121,7 +125,9 @@ def upgrade(engine: Engine) -> None:
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        with engine.begin() as conn:
+        # Several workers (or commands) starting together: one migrates, the others wait
+        # for it and then find the schema at head (Alembic reads the version under the lock).
+        with locks.hold(engine, locks.MIGRATE), engine.begin() as conn:
             cfg = alembic_config(engine)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
@@ -150,22 +156,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def index_lock(engine: Engine) -> Iterator[None]:
-    """One index run at a time per SQLite file, across processes (``studynotes check`` while
+    """One index run at a time per database, across processes (``studynotes check`` while
     ``serve`` indexes): two runs reading the same old index both inserted the same new
     notes, and the second died on a UNIQUE constraint. Held around every ``index_vault``."""
-    db = engine.url.database
-    if engine.url.get_backend_name() != "sqlite" or not db or db == ":memory:":
+    with locks.hold(engine, locks.INDEX):
         yield
-        return
-    path = Path(db.removeprefix("file:").split("?")[0]).expanduser()
-    try:  # never lock the database file itself: closing it would drop SQLite's own locks
-        handle = path.with_name(path.name + ".lock").open("ab")
-    except OSError:  # a folder we cannot write to: the index run will say so itself
-        yield
-        return
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

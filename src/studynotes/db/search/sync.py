@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, select, text
 
 from studynotes.cjk import CJK_CLASS, has_cjk
 from studynotes.db.models import Note
+from studynotes.db.search.pg_sync import has_pg_search, pg_sync
 from studynotes.db.search.pieces import LONG_BODY, drop_pieces, store_pieces
 from studynotes.db.search.schema import BODY, COLS, COLUMNS, has_fts, run
 
@@ -39,8 +40,11 @@ def sync_search_index(conn: Connection, *, note_ids: Sequence[int] | None) -> No
 
     Call it inside the transaction that wrote the notes, after their aliases, headings and
     tags. An empty index over a non-empty vault (a database that predates the index) is
-    rebuilt whole whatever ``note_ids`` says. A no-op where there is no FTS5 index.
+    rebuilt whole whatever ``note_ids`` says. On PostgreSQL, its own table (``pg_sync``).
     """
+    if has_pg_search(conn):
+        pg_sync(conn, note_ids=note_ids)
+        return
     if not has_fts(conn):
         return
     if note_ids is None or _index_missing(conn):
