@@ -5,10 +5,10 @@ Revises: 0005
 Create Date: 2026-12-04 13:00:00.000000
 
 Only PostgreSQL gets these objects; SQLite has its FTS5 index (0002-0004). ``search_docs``
-keeps one row per note: the text the search reads, and ``doc``, its words weighted by where
-they stand (title A, aliases B, headings and tags C, body D), under a GIN index, and ``size``, its number of words (for BM25). pg_trgm
-indexes the names (title and aliases) and the body by trigrams: substrings of CJK text, and
-words typed only in part.
+keeps one row per note: the text the search reads; ``doc``, its words weighted by where
+they stand (title A, aliases B, headings and tags C, body D), under a GIN index; and
+``size``, its number of words (for BM25). pg_trgm indexes the names (title and aliases) and
+the body by trigrams: substrings of CJK text, and words typed only in part.
 """
 
 from collections.abc import Sequence
