@@ -43,6 +43,24 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
+def _no_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {k: _no_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_no_nul(v) for v in value)
+    return value
+
+
+def _pg_without_nul(
+    conn: Connection, cursor: Any, statement: str, params: Any, context: Any, many: bool
+) -> tuple[str, Any]:
+    """PostgreSQL's text cannot hold NUL, and refuses a query that sends one: a request for
+    ``/api/tags/%00`` was a 500. As U+FFFD it matches nothing, as any odd name would."""
+    return statement, _no_nul(params)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL and foreign keys, and its folder is created."""
     try:
@@ -75,6 +93,8 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    elif parsed.get_backend_name() == "postgresql":
+        event.listen(engine, "before_cursor_execute", _pg_without_nul, retval=True)
     return engine
 
 

@@ -1,4 +1,5 @@
-"""Request-scoped dependencies: a read session per request, and the glossary it reads."""
+"""Request-scoped dependencies: a read session per request, the glossary it reads, and the
+reader (``readers``) the request is for."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from studynotes.web import views
 from studynotes.web.pagecache import PerIndex
+from studynotes.web.readers import LOCAL_READER
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -31,3 +33,12 @@ def get_glossary(request: Request, db: SessionDep) -> views.Glossary:
 
 
 GlossaryDep = Annotated[views.Glossary, Depends(get_glossary)]
+
+
+def get_reader(request: Request) -> str:
+    """Who reads: ``local`` unless a proxy's trusted header names someone (``ReaderGate``).
+    Per-reader state (study history) keys on it."""
+    return str(getattr(request.state, "reader", LOCAL_READER))
+
+
+ReaderDep = Annotated[str, Depends(get_reader)]

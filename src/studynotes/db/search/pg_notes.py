@@ -228,7 +228,37 @@ def pg_notes(conn: Connection, words: list[str], tags: list[TagMatch], limit: in
         if fragments is not None:
             seen = [h.id for h in hits]
             more = _ranked(conn, fragments, tags, seen, limit - len(hits))
-            hits += _hits(conn, more, words)
+            hits += _fragment_hits(conn, more, fragments)
+    return hits
+
+
+def _fragment_hits(
+    conn: Connection, ranked: list[tuple[int, float]], parts: list[_Part]
+) -> list[Hit]:
+    """Hits for words found through fragments, each quoting, for each part of the query,
+    the first whole word its note has (``zeppelin`` for ``eppeli``)."""
+    alternatives = [(i, p[0]) for i, part in enumerate(parts) for p in part.phrases if len(p) == 1]
+    ids = [nid for nid, _ in ranked]
+    has: dict[int, dict[int, str]] = {}
+    if ids and alternatives:
+        rows = run(
+            conn,
+            "SELECT n.id, w.word, w.i FROM notes n, unnest(CAST(:words AS text[]), "
+            "CAST(:parts AS int[])) WITH ORDINALITY w(word, i, o) "
+            "WHERE n.id IN :ids AND strpos(lower(n.text), w.word) > 0 ORDER BY w.o",
+            {
+                "ids": ids,
+                "words": "{" + ",".join(w for _, w in alternatives) + "}",
+                "parts": "{" + ",".join(str(i) for i, _ in alternatives) + "}",
+            },
+        )
+        for nid, word, part in rows:
+            has.setdefault(nid, {}).setdefault(part, word)
+    hits = _hits(conn, ranked, [w for _, w in alternatives])
+    for hit in hits:
+        if hit.id in has:
+            shown = list(has[hit.id].values())
+            hit.snippet_html = window_snippets(conn, [hit.id], shown)[hit.id]
     return hits
 
 
