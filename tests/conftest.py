@@ -74,13 +74,14 @@ class Servers:
         self._tmp = tmp
         self._procs: list[subprocess.Popen[str]] = []
 
-    def start(self, vault: Path, *args: str, timeout: float = 60) -> str:
+    def start(self, vault: Path, *args: str, timeout: float = 60, db: str | None = None) -> str:
+        """A server of ``vault`` on ``db`` (by default a new SQLite file); its base URL."""
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-        db = self._tmp / f"index-{port}.sqlite3"
+        url = db or f"sqlite:///{self._tmp / f'index-{port}.sqlite3'}"
         cmd = [sys.executable, "-m", "studynotes", "serve", str(vault), "--port", str(port)]
-        cmd += ["--db", f"sqlite:///{db}", *args]
+        cmd += ["--db", url, *args]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env

@@ -194,3 +194,9 @@ class SearchOut(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+class ReaderOut(BaseModel):
+    """Who the server takes this request to be from (``local`` unless a proxy says)."""
+
+    reader: str

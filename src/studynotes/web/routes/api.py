@@ -10,13 +10,18 @@ from fastapi.responses import StreamingResponse
 
 from studynotes.web import schemas as s
 from studynotes.web import views
-from studynotes.web.deps import GlossaryDep, SessionDep
+from studynotes.web.deps import GlossaryDep, ReaderDep, SessionDep
 from studynotes.web.search import run_search
 
 # 422 is ours too: the app answers invalid input with {"detail": "..."} (see web/app.py).
 router = APIRouter(
     prefix="/api", responses={404: {"model": s.ErrorOut}, 422: {"model": s.ErrorOut}}
 )
+
+
+@router.get("/reader", response_model=s.ReaderOut)
+def get_reader(reader: ReaderDep) -> s.ReaderOut:
+    return s.ReaderOut(reader=reader)
 
 
 @router.get("/notes", response_model=list[s.NoteSummary])
