@@ -262,7 +262,8 @@ def _databases(kind: str, request: pytest.FixtureRequest, folder: Path) -> NewDa
     if kind == "postgresql":
         made: NewDatabase = request.getfixturevalue("postgres_databases")
         return made
-    return lambda name: f"sqlite:///{folder / name}.sqlite3"
+    # A folder per database: a test may compare a database's folder before and after.
+    return lambda name: f"sqlite:///{folder / name / name}.sqlite3"
 
 
 @pytest.fixture(params=ENGINES)
