@@ -1,9 +1,10 @@
 """Requests/s of first views of note pages with 1, 2 and 4 server workers, on SQLite and on
 PostgreSQL, in one run (``make bench`` runs it after ``run.py``).
 
-Each configuration gets a fresh server over an already indexed vault, so every worker's
-page cache starts empty; the vault has more pages than a run requests, so each request is
-a page's first view by the worker that answers it. PostgreSQL is a throwaway cluster of
+Each configuration gets a fresh server over an already indexed vault, warmed up for a few
+seconds on pages that are not notes, so every worker's note page cache starts empty; the
+vault has more pages than a run requests, so each request is a note's first view by the
+worker that answers it. PostgreSQL is a throwaway cluster of
 Debian's server in a temporary folder (as the ``postgres`` user when run as root).
 """
 
@@ -35,6 +36,7 @@ from bench.vaultgen import generate  # noqa: E402
 WORKERS = (1, 2, 4)
 CONNECTIONS = 64
 BOUND = 1.6  # 2 workers over 1, first views at 64 connections
+_WARM_UP = ["/", "/glossary", "/tags", "/api/notes", "/api/search?q=model"]
 
 
 def _port() -> int:
@@ -44,12 +46,12 @@ def _port() -> int:
 
 
 def _postgres(root: Path) -> tuple[str, list[str], Path] | None:
-    """Start a throwaway cluster; its URL, how to run its tools, and its bin folder."""
+    """Start a throwaway cluster in ``root`` (a folder of its own, which the ``postgres``
+    user must be able to reach); its URL, how to run its tools, and its bin folder."""
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     if not found:
         return None
     bindir = Path(found[0]).parent
-    root.mkdir()
     run_as: list[str] = []
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
@@ -128,7 +130,8 @@ def main() -> int:
         print("bench workers: wrk is not installed; skipped")
         return 0
     work = Path(tempfile.mkdtemp(prefix="studynotes-workers-"))
-    pg = _postgres(work / "pg")
+    pg_root = Path(tempfile.mkdtemp(prefix="studynotes-workers-pg-"))
+    pg = _postgres(pg_root)
     engines = {"sqlite": f"sqlite:///{work / 'index.sqlite3'}"}
     if pg is not None:
         engines["postgresql"] = pg[0]
@@ -145,6 +148,9 @@ def main() -> int:
                 proc, base = _serve(vault, db, n, work / f"{engine}-{n}.log")
                 try:
                     slugs = [x["slug"] for x in httpx.get(base + "/api/notes", timeout=30).json()]
+                    # Every worker's start-up work (templates, the glossary) done, on pages
+                    # that are not note pages: the measure is of first views of notes.
+                    _wrk(base, _WARM_UP, 3, work)
                     got = _wrk(base, [f"/notes/{s}" for s in slugs], args.seconds, work)
                 finally:
                     _stop(proc)
@@ -154,10 +160,11 @@ def main() -> int:
     finally:
         if pg is not None:
             subprocess.run(
-                [*pg[1], str(pg[2] / "pg_ctl"), "-D", str(work / "pg" / "data"), "-m", "fast",
+                [*pg[1], str(pg[2] / "pg_ctl"), "-D", str(pg_root / "data"), "-m", "fast",
                  "stop"], capture_output=True, check=False,
             )  # fmt: skip
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(pg_root, ignore_errors=True)
     ok = True
     for engine, by in results.items():
         one, two = by["1"]["rps"] or 0.0, by["2"]["rps"] or 0.0
