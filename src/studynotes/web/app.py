@@ -95,6 +95,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
         finally:
             stop.set()
             app.state.broker.close()
+            # It notices ``stop`` within a second (a thread waiting for NOTIFY included);
+            # cancelled at once, it would close that connection under the waiting thread.
+            await asyncio.wait({following}, timeout=3)
             following.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await following

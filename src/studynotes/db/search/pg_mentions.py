@@ -45,7 +45,9 @@ def pg_mentions(
         if unlinked_from is not None:
             where += _UNLINKED
             params["me"] = unlinked_from
-        sql = f"SELECT d.note_id FROM search_docs d WHERE {where} ORDER BY d.note_id LIMIT :n"
+        # ``+ 0``: ordered by the key's index, the planner read every row to filter it
+        # (13 ms at 3,000 notes); this way the GIN index finds the few, then they are sorted.
+        sql = f"SELECT d.note_id FROM search_docs d WHERE {where} ORDER BY d.note_id + 0 LIMIT :n"
         new = [nid for nid in run(conn, sql, params).scalars() if nid not in found]
         for nid, snippet in window_snippets(conn, new, [phrase]).items():
             found[nid] = as_text(snippet)
