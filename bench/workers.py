@@ -71,7 +71,9 @@ def _postgres(root: Path) -> tuple[str, list[str], Path] | None:
     return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", run_as, bindir
 
 
-def _wrk(base: str, paths: list[str], seconds: int, work: Path) -> dict[str, Any]:
+def _wrk(
+    base: str, paths: list[str], seconds: int, work: Path, connections: int = CONNECTIONS
+) -> dict[str, Any]:
     script = work / "pages.lua"
     listed = ", ".join(json.dumps(p) for p in paths)
     script.write_text(
@@ -80,7 +82,7 @@ def _wrk(base: str, paths: list[str], seconds: int, work: Path) -> dict[str, Any
     )
     # A slow answer is not a failed one: wrk's default 2 s time-out counted the pages a
     # busy shared machine answered in 3 s as errors.
-    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s",
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s",
            str(script), base]  # fmt: skip
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
@@ -153,7 +155,10 @@ def main() -> int:
                     slugs = [x["slug"] for x in httpx.get(base + "/api/notes", timeout=30).json()]
                     # Every worker's start-up work (templates, the glossary) done, on pages
                     # that are not note pages: the measure is of first views of notes.
-                    _wrk(base, _WARM_UP, 3, work)
+                    # Few connections: wrk leaves its requests in flight when it stops, and
+                    # 64 of them kept one worker busy for 4 s into the measure.
+                    _wrk(base, _WARM_UP, 3, work, connections=2 * n)
+                    time.sleep(1.0)
                     got = _wrk(base, [f"/notes/{s}" for s in slugs], args.seconds, work)
                 finally:
                     _stop(proc)

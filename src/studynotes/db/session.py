@@ -181,3 +181,14 @@ def index_lock(engine: Engine) -> Iterator[None]:
     notes, and the second died on a UNIQUE constraint. Held around every ``index_vault``."""
     with locks.hold(engine, locks.INDEX):
         yield
+
+
+def settle(engine: Engine) -> None:
+    """After a large index run on PostgreSQL, ``VACUUM (ANALYZE)`` now rather than when
+    autovacuum gets round to it: served straight after indexing 3,000 notes, each first
+    read of a row also wrote its visibility hint, and plans were made for empty tables
+    (a worker answered 86 pages a second instead of 210). A no-op elsewhere."""
+    if engine.url.get_backend_name() != "postgresql":
+        return
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM (ANALYZE)"))
