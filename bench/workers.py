@@ -136,12 +136,13 @@ def main() -> int:
         return 0
     work = Path(tempfile.mkdtemp(prefix="studynotes-workers-"))
     pg_root = Path(tempfile.mkdtemp(prefix="studynotes-workers-pg-"))
-    pg = _postgres(pg_root)
+    pg: tuple[str, list[str], Path] | None = None
     engines = {"sqlite": f"sqlite:///{work / 'index.sqlite3'}"}
-    if pg is not None:
-        engines["postgresql"] = pg[0]
     results: dict[str, dict[str, Any]] = {}
     try:
+        pg = _postgres(pg_root)
+        if pg is not None:
+            engines["postgresql"] = pg[0]
         vault = generate(work / "vault", args.notes).root
         for engine, db in engines.items():
             subprocess.run(
