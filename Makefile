@@ -19,7 +19,7 @@ static/vendor/mermaid.version: src/studynotes/vendor.py | $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,postgres]'
 	touch $(STAMP)
 
 run: install
@@ -49,11 +49,13 @@ fmt: install
 
 # Throughput needs wrk (Debian package); without it the benchmark skips that column.
 # `make bench BENCH_ARGS=--quick` is a 300-note smoke run; results go to bench/results/.
+# bench/workers.py then measures 1, 2 and 4 server workers on SQLite and PostgreSQL.
 bench: install
 	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk \
 		|| (apt-get update && apt-get install -y wrk) \
 		|| echo "bench: could not install wrk; throughput will be skipped"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/workers.py
 
 # Glossary precision and recall on real vaults against tests/glossary/corpus/ (a report).
 # Vaults come from $STUDYNOTES_CORPUS_VAULTS; `make glossary-eval EVAL_ARGS=--fetch` clones them.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -215,27 +216,64 @@ _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default 8000).")
 @click.option("--no-watch", is_flag=True, help="Do not follow changes in the vault.")
+@click.option(
+    "--workers", type=int, default=None, help="Server processes over one database (default 1)."
+)
+@click.option(
+    "--reader-header",
+    default=None,
+    metavar="NAME",
+    help="Behind a reverse proxy: the trusted header that names the reader (Remote-User).",
+)
+@click.option("--token", default=None, help="A shared secret every request must carry (no proxy).")
 def serve(
-    vault: Path | None, db: str | None, host: str | None, port: int | None, no_watch: bool
+    vault: Path | None,
+    db: str | None,
+    host: str | None,
+    port: int | None,
+    no_watch: bool,
+    workers: int | None,
+    reader_header: str | None,
+    token: str | None,
 ) -> None:
     """Index VAULT (only what changed), then serve it on http://HOST:PORT."""
     import uvicorn
 
-    from studynotes.web.app import create_app
+    from studynotes.web.app import WORKER_SETTINGS, create_app
 
-    settings = _settings(vault=vault, db=db, host=host, port=port)
+    settings = _settings(
+        vault=vault, db=db, host=host, port=port, serve_workers=workers,
+        reader_header=reader_header, token=token,
+    )  # fmt: skip
     engine = _open(settings)
     report = _index(settings, engine)
     click.echo(report.summary())
-    if settings.host not in _LOOPBACK:
+    if settings.host not in _LOOPBACK and not (settings.reader_header or settings.token):
         click.echo(
             f"warning: serving on {settings.host}, not loopback: there is no login, so anyone "
-            "who can reach this address can read the vault",
+            "who can reach this address can read the vault (use --reader-header behind an "
+            "authenticating proxy, or --token)",
             err=True,
         )
-    app = create_app(settings, engine=engine, watch=not no_watch)
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
-    click.echo(f"serving {settings.vault} on http://{shown}:{settings.port}  (Ctrl+C stops)")
+    many = settings.serve_workers > 1
+    click.echo(
+        f"serving {settings.vault} on http://{shown}:{settings.port}"
+        + (f" with {settings.serve_workers} workers" if many else "")
+        + "  (Ctrl+C stops)"
+    )
+    if many:
+        # Each worker builds its own app (uvicorn starts them); they learn the settings,
+        # the database URL resolved once here, from the environment.
+        engine.dispose()
+        fixed = settings.model_copy(update={"db": settings.database_url()})
+        os.environ[WORKER_SETTINGS] = json.dumps(
+            {"settings": fixed.model_dump(mode="json"), "watch": not no_watch}
+        )
+        target: Any = "studynotes.web.app:worker_app"
+        options: dict[str, Any] = {"factory": True, "workers": settings.serve_workers}
+    else:
+        target, options = create_app(settings, engine=engine, watch=not no_watch), {}
     # What start-up made (modules, the app, the index run's survivors) lives as long as the
     # server: out of the collector's sight, it cost each first view of a page ~0.3 ms of
     # garbage collection on average, and now and then a pause of 100 ms. Here, not in the
@@ -243,6 +281,6 @@ def serve(
     gc.collect()
     gc.freeze()
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(target, host=settings.host, port=settings.port, log_level="warning", **options)
     except OSError as exc:
         _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}")

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     review_fuzz: bool = True  # spread due dates a little, so cards learnt together part
     host: str = "127.0.0.1"
     port: int = 8000
+    serve_workers: int = Field(default=1, ge=1, le=64)  # server processes (``--workers``)
+    # Behind a reverse proxy that authenticates: the request header naming the reader.
+    reader_header: str | None = None
+    # Without a proxy: a shared secret every request must carry (header, cookie or ?token=).
+    token: str | None = None
 
     def database_url(self) -> str:
         """The configured URL, or a SQLite file in the user's cache, keyed by the vault path."""

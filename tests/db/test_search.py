@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -107,10 +107,12 @@ def _touch_later(path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """One indexed vault shared by the tests that only read."""
+def engine(
+    tmp_path_factory: pytest.TempPathFactory, session_database: Callable[[str], str]
+) -> Engine:
+    """One indexed vault shared by the tests that only read, on each engine."""
     root = tmp_path_factory.mktemp("search")
-    engine = open_database(f"sqlite:///{root / 'i.sqlite3'}")
+    engine = open_database(session_database("search"))
     _index(_write_vault(root / "vault"), engine)
     return engine
 
@@ -121,13 +123,23 @@ def conn(engine: Engine) -> Iterator[Connection]:
         yield connection
 
 
-@pytest.fixture
-def fresh(tmp_path: Path) -> tuple[Path, Engine]:
-    """A vault of its own, for tests that change it."""
-    engine = open_database(f"sqlite:///{tmp_path / 'i.sqlite3'}")
-    vault = _write_vault(tmp_path / "vault")
+def _fresh(url: str, folder: Path) -> tuple[Path, Engine]:
+    engine = open_database(url)
+    vault = _write_vault(folder / "vault")
     _index(vault, engine)
     return vault, engine
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, new_database: Callable[[str], str]) -> tuple[Path, Engine]:
+    """A vault of its own, for tests that change it, on each engine."""
+    return _fresh(new_database("fresh"), tmp_path)
+
+
+@pytest.fixture
+def fresh_sqlite(tmp_path: Path) -> tuple[Path, Engine]:
+    """The same on SQLite alone, for tests of its FTS5 tables and their migrations."""
+    return _fresh(f"sqlite:///{tmp_path / 'i.sqlite3'}", tmp_path)
 
 
 # --- glossary terms -------------------------------------------------------------------------
@@ -291,7 +303,8 @@ def test_a_long_note_is_quoted_from_its_current_text(fresh: tuple[Path, Engine])
     note.unlink()
     _index(vault, engine)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM search_pieces")).scalar_one() == 0
+        if conn.dialect.name == "sqlite":  # PostgreSQL keeps no pieces
+            assert conn.execute(text("SELECT count(*) FROM search_pieces")).scalar_one() == 0
 
 
 def test_limit_caps_terms_and_notes(conn: Connection) -> None:
@@ -364,8 +377,9 @@ def test_new_note_is_searchable_after_reindexing(fresh: tuple[Path, Engine]) -> 
 def test_empty_search_index_is_rebuilt_on_the_next_indexing(fresh: tuple[Path, Engine]) -> None:
     vault, engine = fresh
     with engine.begin() as conn:  # as if the index predated the search tables
-        conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
-        conn.execute(text("DELETE FROM search_cjk"))
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
+            conn.execute(text("DELETE FROM search_cjk"))
         conn.execute(text("DELETE FROM search_docs"))
     assert _find(engine, "transf").notes == []
     (vault / "Sparsity.md").write_text("# Sparsity\n\nPruning zeroes weights.\n")
@@ -378,14 +392,17 @@ def test_full_rebuild_matches_incremental_index(fresh: tuple[Path, Engine]) -> N
     before = [_find(engine, q) for q in ("transf", "注意力", "#prompting", "quantization")]
     with engine.begin() as conn:
         sync_search_index(conn, note_ids=None)
-        conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
-        conn.execute(text("INSERT INTO search_cjk(search_cjk) VALUES ('integrity-check')"))
+        if conn.dialect.name == "sqlite":
+            conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
+            conn.execute(text("INSERT INTO search_cjk(search_cjk) VALUES ('integrity-check')"))
     after = [_find(engine, q) for q in ("transf", "注意力", "#prompting", "quantization")]
     assert after == before
 
 
-def test_upgrading_an_existing_index_fills_the_search_tables(fresh: tuple[Path, Engine]) -> None:
-    _, engine = fresh
+def test_upgrading_an_existing_index_fills_the_search_tables(
+    fresh_sqlite: tuple[Path, Engine],
+) -> None:
+    _, engine = fresh_sqlite
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
@@ -395,8 +412,8 @@ def test_upgrading_an_existing_index_fills_the_search_tables(fresh: tuple[Path, 
     assert _titles(_find(engine, "注意力")) == ["Transformers"]
 
 
-def test_upgrading_from_the_whole_text_trigram_index(fresh: tuple[Path, Engine]) -> None:
-    _, engine = fresh
+def test_upgrading_from_the_whole_text_trigram_index(fresh_sqlite: tuple[Path, Engine]) -> None:
+    _, engine = fresh_sqlite
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
@@ -439,8 +456,10 @@ def test_schema_comparison_skips_only_the_search_tables(tmp_path: Path) -> None:
 # --- the portable search --------------------------------------------------------------------
 
 
-def test_without_fts_like_search_ranks_title_matches_first(fresh: tuple[Path, Engine]) -> None:
-    _, engine = fresh
+def test_without_fts_like_search_ranks_title_matches_first(
+    fresh_sqlite: tuple[Path, Engine],
+) -> None:
+    _, engine = fresh_sqlite
     with engine.begin() as conn:  # the index's tables gone, as on a database without FTS5
         for table in ("search_vocab", "search_fts", "search_cjk", "search_docs"):
             conn.execute(text(f"DROP TABLE {table}"))

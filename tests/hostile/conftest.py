@@ -196,9 +196,9 @@ def hostile_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def hostile_settings(hostile_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    db = tmp_path_factory.mktemp("hostile-db") / "index.sqlite3"
-    settings = Settings(vault=hostile_vault, db=f"sqlite:///{db}", workers=1)
+def hostile_settings(hostile_vault: Path, session_database: Callable[[str], str]) -> Settings:
+    """The hostile vault indexed once per engine: every test over it runs on both."""
+    settings = Settings(vault=hostile_vault, db=session_database("hostile"), workers=1)
     engine = open_database(settings.database_url())
     index_vault(settings, engine)
     engine.dispose()

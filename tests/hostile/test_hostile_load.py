@@ -2,7 +2,8 @@
 flat memory. Slow: `make test-slow` runs it, `make test` does not.
 
 Memory is sampled after a warm-up: each of the server's pooled SQLite connections keeps its
-own page cache (up to 2 MiB), and those fill as the threads meet different pages."""
+own page cache (up to 2 MiB), and those fill as the threads meet different pages. It runs
+on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import shutil
 import statistics
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -101,9 +103,9 @@ async def _hammer(base: str, seconds: float, seed: int) -> tuple[Counter[str], l
 
 @pytest.mark.slow
 def test_64_connections_for_40_seconds_zero_errors_flat_memory(
-    tmp_path: Path, servers: Any
+    tmp_path: Path, servers: Any, new_database: Callable[[str], str]
 ) -> None:
-    base = servers.start(_vault(tmp_path), "--no-watch")
+    base = servers.start(_vault(tmp_path), "--no-watch", db=new_database("load"))
     assert base.startswith("http://127.0.0.1:")  # loopback only
     pid = servers.last.pid
 

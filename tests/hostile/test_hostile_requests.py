@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +22,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from studynotes.config import Settings
 from studynotes.db.session import open_database
@@ -36,7 +38,26 @@ EXAMPLES = 20  # per operation and generation mode: about 400 requests, a few se
 class Indexed:
     settings: Settings
     vault: Path
-    db: Path
+    db: Path  # the SQLite file's folder; on PostgreSQL an empty folder, and the rows count
+
+
+def _rows(url: str) -> dict[str, str]:
+    """On PostgreSQL, a hash of every table's rows: what a request must not change."""
+    if not url.startswith("postgresql"):
+        return {}
+    engine = create_engine(url, poolclass=NullPool)
+    out: dict[str, str] = {}
+    with engine.connect() as conn:
+        tables = conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+        ).scalars()
+        for table in list(tables):
+            rows = conn.execute(
+                text(f"SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM \"{table}\" t")
+            )
+            out[table] = str(rows.scalar())
+    engine.dispose()
+    return out
 
 
 def _snapshot(*roots: Path) -> dict[str, str]:
@@ -50,13 +71,16 @@ def _snapshot(*roots: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> Indexed:
+def indexed(
+    tmp_path_factory: pytest.TempPathFactory, session_database: Callable[[str], str]
+) -> Indexed:
     root = tmp_path_factory.mktemp("requests")
     vault = root / "vault"
     shutil.copytree(FIXTURE_VAULT, vault)
     (vault / "Odd #%? name.md").write_text("# Odd\n\n**Term**: a term. #tag [[Transformers]]\n")
-    db = root / "index.sqlite3"
-    indexed = Indexed(Settings(vault=vault, db=f"sqlite:///{db}", workers=1), vault, db)
+    url = session_database("requests")
+    db = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite") else root / "none"
+    indexed = Indexed(Settings(vault=vault, db=url, workers=1), vault, db)
     engine = open_database(indexed.settings.database_url())
     index_vault(indexed.settings, engine)
     engine.dispose()  # checkpointed: the database is one file from here on
@@ -66,11 +90,12 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Indexed:
 @pytest.fixture
 def app(indexed: Indexed) -> Iterator[FastAPI]:
     """A fresh app over the index; afterwards the vault and the database are byte-identical."""
-    before = _snapshot(indexed.vault, indexed.db.parent)
-    engine = open_database(indexed.settings.database_url())
+    url = indexed.settings.database_url()
+    before = _snapshot(indexed.vault, indexed.db.parent), _rows(url)
+    engine = open_database(url)
     yield create_app(indexed.settings, engine=engine)
     engine.dispose()
-    assert _snapshot(indexed.vault, indexed.db.parent) == before
+    assert (_snapshot(indexed.vault, indexed.db.parent), _rows(url)) == before
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from studynotes.ingest.pipeline import IndexState, index_vault
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return open_database(f"sqlite:///{tmp_path / 'index.sqlite3'}")
+def engine(new_database: Callable[[str], str]) -> Engine:
+    return open_database(new_database("index"))
 
 
 def _index(vault: Path, engine: Engine) -> object:
@@ -236,9 +237,9 @@ def _all_terms(engine: Engine) -> dict[str, str]:
 
 @pytest.mark.parametrize("remembered", [False, True], ids=["from-tables", "from-memory"])
 def test_partial_reindex_gives_what_a_full_index_gives(
-    vault_copy: Path, tmp_path: Path, remembered: bool
+    vault_copy: Path, new_database: Callable[[str], str], remembered: bool
 ) -> None:
-    engine = open_database(f"sqlite:///{tmp_path / 'partial.sqlite3'}")
+    engine = open_database(new_database("partial"))
     state = IndexState() if remembered else None
 
     def run() -> None:
@@ -265,7 +266,7 @@ def test_partial_reindex_gives_what_a_full_index_gives(
     (vault_copy / "b" / "Overview.md").unlink()
     run()
 
-    full = open_database(f"sqlite:///{tmp_path / 'full.sqlite3'}")
+    full = open_database(new_database("full"))
     _index(vault_copy, full)
     assert _all_html(engine) == _all_html(full)
     assert _all_links(engine) == _all_links(full)

@@ -33,23 +33,28 @@ EXTRA_NOTES = {
 }
 
 
-def index_notes(root: Path, notes: dict[str, str]) -> tuple[Settings, Engine, Path]:
-    """A vault of ``notes`` (path -> text) under ``root``, indexed into a database beside it."""
+def index_notes(
+    root: Path, notes: dict[str, str], db: str | None = None
+) -> tuple[Settings, Engine, Path]:
+    """A vault of ``notes`` (path -> text) under ``root``, indexed into ``db`` (by default a
+    SQLite database beside it)."""
     vault = root / "vault"
     vault.mkdir()
     for name, text in notes.items():
         (vault / name).parent.mkdir(parents=True, exist_ok=True)
         (vault / name).write_text(text, encoding="utf-8")
-    settings = Settings(vault=vault, db=f"sqlite:///{root / 'index.sqlite3'}", workers=1)
+    settings = Settings(vault=vault, db=db or f"sqlite:///{root / 'index.sqlite3'}", workers=1)
     engine = open_database(settings.database_url())
     index_vault(settings, engine)
     return settings, engine, vault
 
 
-@pytest.fixture(scope="session")
-def small_vault() -> Callable[[Path, dict[str, str]], tuple[Settings, Engine, Path]]:
-    """Index a few notes of a test's own (``index_notes``)."""
-    return index_notes
+@pytest.fixture
+def small_vault(
+    new_database: Callable[[str], str],
+) -> Callable[[Path, dict[str, str]], tuple[Settings, Engine, Path]]:
+    """Index a few notes of a test's own (``index_notes``), on each engine."""
+    return lambda root, notes: index_notes(root, notes, new_database("small"))
 
 
 @pytest.fixture(scope="session")
@@ -67,9 +72,9 @@ def web_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def client(web_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = tmp_path_factory.mktemp("db") / "index.sqlite3"
-    settings = Settings(vault=web_vault, db=f"sqlite:///{db}", workers=1)
+def client(web_vault: Path, session_database: Callable[[str], str]) -> Iterator[TestClient]:
+    """The app over the web vault, once per engine: every web test runs on both."""
+    settings = Settings(vault=web_vault, db=session_database("web"), workers=1)
     engine = open_database(settings.database_url())
     index_vault(settings, engine)
     with TestClient(create_app(settings, engine=engine)) as test_client:

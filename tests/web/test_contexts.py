@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -43,14 +43,16 @@ NOTES = {
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def client(
+    tmp_path_factory: pytest.TempPathFactory, session_database: Callable[[str], str]
+) -> Iterator[TestClient]:
     root = tmp_path_factory.mktemp("contexts")
     vault = root / "vault"
     vault.mkdir()
     for name, text in NOTES.items():
         (vault / name).write_text(text, encoding="utf-8")
     shutil.copy(PICTURE, vault / "Diagram.png")
-    settings = Settings(vault=vault, db=f"sqlite:///{root / 'index.sqlite3'}", workers=1)
+    settings = Settings(vault=vault, db=session_database("contexts"), workers=1)
     engine = open_database(settings.database_url())
     index_vault(settings, engine)
     with TestClient(create_app(settings, engine=engine)) as test_client:

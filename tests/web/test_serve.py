@@ -44,3 +44,17 @@ def test_binding_beyond_loopback_warns(servers: object, tmp_path: Path) -> None:
     servers.start(vault, "--host", "0.0.0.0", "--no-watch")  # type: ignore[attr-defined]
     err = servers.stop(servers.last)  # type: ignore[attr-defined]
     assert "not loopback" in err and "no login" in err
+
+
+def test_binding_beyond_loopback_with_a_token_needs_it_and_does_not_warn(
+    servers: object, tmp_path: Path
+) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "A.md").write_text("# A\n")
+    base = servers.start(vault, "--host", "0.0.0.0", "--no-watch", "--token", "s3cret")  # type: ignore[attr-defined]
+    assert httpx.get(base + "/notes/a").status_code == 401
+    ok = httpx.get(base + "/notes/a", headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 200
+    err = servers.stop(servers.last)  # type: ignore[attr-defined]
+    assert "not loopback" not in err

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Engine
 
 from studynotes.config import Settings
-from studynotes.db.session import index_lock
+from studynotes.db.session import index_lock, settle
 from studynotes.glossary.collect import GlossaryTerm
 from studynotes.glossary.marks import MarkTerm, TermMatcher, strip_line_marks
 from studynotes.ingest import plan, store
@@ -35,6 +35,8 @@ from studynotes.markdown import PARSER_VERSION
 from studynotes.paths import Resolver, VaultPath
 
 __all__ = ["IndexReport", "IndexState", "Progress", "index_vault", "warm_state"]
+
+SETTLE_AFTER = 100  # notes parsed in one run, after which the database is tidied (``settle``)
 
 
 @dataclass(slots=True)
@@ -122,6 +124,8 @@ def _index_vault(
         )  # fmt: skip
     if state is not None:
         state.memo = new
+    if len(jobs) >= SETTLE_AFTER:
+        settle(engine)
     store.counts(engine, report)
     report.seconds = time.perf_counter() - started
     return report

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, distinct, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from studynotes.db.models import Card, CardReview, CardSchedule
@@ -66,11 +66,14 @@ def study_stats(db: Session, *, reader: str, now: dt.datetime) -> StudyStats:
     ):
         due[max(_local_day(when), today)] += 1
     states: Counter[str] = Counter({name: 0 for name in STATE_NAMES.values()})
+    # One expression, named and grouped by its name: PostgreSQL takes two spellings of it
+    # (each with its own bound parameter) for two different expressions.
+    state_of = func.coalesce(CardSchedule.state, literal_column(str(int(NEW)))).label("state")
     for state, n in db.execute(
-        select(func.coalesce(CardSchedule.state, NEW), func.count(distinct(Card.key)))
+        select(state_of, func.count(distinct(Card.key)))
         .select_from(Card)
         .outerjoin(CardSchedule, mine)
-        .group_by(func.coalesce(CardSchedule.state, NEW))
+        .group_by(state_of)
     ):
         states[STATE_NAMES.get(state, "new")] += n
     total = db.scalar(select(func.count(CardReview.id)).where(CardReview.reader == reader)) or 0

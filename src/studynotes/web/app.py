@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,14 +25,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from studynotes import __version__
 from studynotes.config import Settings
 from studynotes.db.session import open_database
-from studynotes.ingest.pipeline import IndexReport
-from studynotes.ingest.watch import watch_vault
 from studynotes.resources import resource_dir
 from studynotes.sanitize import inline_excerpt
 from studynotes.web import views
 from studynotes.web.head import HeadAsGet
 from studynotes.web.live import Broker
-from studynotes.web.pagecache import CHECK_SECONDS, PageCache, PerIndex
+from studynotes.web.pagecache import PageCache, PerIndex
+from studynotes.web.peers import Peers
+from studynotes.web.readers import ReaderGate
 from studynotes.web.routes import api, pages
 from studynotes.web.urls import UrlBuilder
 
@@ -85,35 +87,22 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
         app.state.glossary = PerIndex[views.Glossary]()
         app.state.tree = PerIndex[views.FolderTree]()
         app.state.names = PerIndex[views.NameIndex]()
-
-        async def follow_index() -> None:
-            """Notice index runs by other processes (``studynotes index`` by hand)."""
-            while not stop.is_set():
-                with contextlib.suppress(Exception):
-                    await asyncio.to_thread(app.state.page_cache.check)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), CHECK_SECONDS)
-
+        # With other workers over the same database: one watches the vault, all follow.
+        peers = Peers(settings, app.state.engine, app.state.page_cache, app.state.broker)
+        app.state.peers = peers
         stop = asyncio.Event()
-        task: asyncio.Task[None] | None = None
-        if watch:
-
-            def publish(report: IndexReport) -> None:
-                app.state.page_cache.clear()
-                app.state.broker.publish(changed=report.changed, deleted=report.deleted)
-
-            task = asyncio.create_task(watch_vault(settings, app.state.engine, publish, stop))
-        follower = asyncio.create_task(follow_index())
+        following = asyncio.create_task(peers.run(stop, watch=watch))
         try:
             yield
         finally:
             stop.set()
             app.state.broker.close()
-            for running in (task, follower):
-                if running is not None:
-                    running.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await running
+            # It notices ``stop`` within a second (a thread waiting for NOTIFY included);
+            # cancelled at once, it would close that connection under the waiting thread.
+            await asyncio.wait({following}, timeout=3)
+            following.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await following
 
     app = FastAPI(
         title="studynotes",
@@ -135,6 +124,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     templates.env.filters["shorten_html"] = lambda html, width=180: inline_excerpt(html, 0, width)
     app.state.templates = templates
 
+    if settings.reader_header is not None or settings.token is not None:
+        app.add_middleware(ReaderGate, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)  # outermost: HEAD is GET all the way down
 
@@ -193,3 +184,14 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
+
+
+WORKER_SETTINGS = "STUDYNOTES_WORKER_SETTINGS"
+
+
+def worker_app() -> FastAPI:
+    """The app of one ``serve --workers N`` process, from the settings ``serve`` left in
+    the environment; the index is already built, and the workers share the watching."""
+    given = json.loads(os.environ[WORKER_SETTINGS])
+    settings = Settings.model_validate(given["settings"])
+    return create_app(settings, watch=bool(given["watch"]))

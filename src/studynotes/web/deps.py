@@ -1,4 +1,5 @@
-"""Request-scoped dependencies: a read session per request, and the glossary it reads."""
+"""Request-scoped dependencies: a read session per request, the glossary it reads, and the
+reader (``readers``) the request is for."""
 
 from __future__ import annotations
 

@@ -271,3 +271,9 @@ class StudyStatsOut(BaseModel):
     due_ahead: list[DayCount] = Field(description="today (with what is overdue) and 29 days")
     states: dict[str, int] = Field(description="cards by state: new, learning, review, ...")
     total_reviews: int
+
+
+class ReaderOut(BaseModel):
+    """Who the server takes this request to be from (``local`` unless a proxy says)."""
+
+    reader: str

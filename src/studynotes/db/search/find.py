@@ -8,6 +8,8 @@ from sqlalchemy.exc import OperationalError
 from studynotes.db.models import NoteTag, Tag
 from studynotes.db.search.hits import Hit, NoteHit, SearchResults
 from studynotes.db.search.notes import fts_notes
+from studynotes.db.search.pg_notes import pg_notes
+from studynotes.db.search.pg_sync import has_pg_search
 from studynotes.db.search.portable import like_notes
 from studynotes.db.search.query import Query, parse
 from studynotes.db.search.schema import has_fts
@@ -54,6 +56,8 @@ def _search_notes(conn: Connection, query: Query, limit: int) -> list[NoteHit]:
         return []
     if not query.words:
         hits = tagged_notes(conn, tags, limit)
+    elif has_pg_search(conn):
+        hits = pg_notes(conn, query.words, tags, limit)
     elif has_fts(conn):
         try:
             hits = fts_notes(conn, query.words, tags, limit)

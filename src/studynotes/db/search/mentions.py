@@ -9,6 +9,8 @@ from sqlalchemy import Connection, or_, select
 
 from studynotes.cjk import has_cjk
 from studynotes.db.models import Link, Note
+from studynotes.db.search.pg_mentions import pg_mentions
+from studynotes.db.search.pg_sync import has_pg_search
 from studynotes.db.search.pieces import HAS_PIECES
 from studynotes.db.search.portable import window_snippets
 from studynotes.db.search.query import quote
@@ -64,6 +66,9 @@ def mentions(
             for nid, snippet in word_snippets(conn, [quote(phrase)], late).items():
                 found.setdefault(nid, as_text(snippet))
         return list(found.items())[:limit]
+    if conn.info.get("search_pg") or has_pg_search(conn):
+        conn.info["search_pg"] = True
+        return pg_mentions(conn, wanted, unlinked_from, limit)
     skip: set[int] = set()
     if unlinked_from is not None:
         skip = {unlinked_from, *conn.execute(

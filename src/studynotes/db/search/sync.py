@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Row, select, text
 
 from studynotes.cjk import CJK_CLASS, has_cjk
 from studynotes.db.models import Note
+from studynotes.db.search.pg_sync import has_pg_search, pg_sync
 from studynotes.db.search.pieces import LONG_BODY, drop_pieces, store_pieces
 from studynotes.db.search.schema import BODY, COLS, COLUMNS, has_fts, run
 
@@ -17,15 +18,17 @@ __all__ = ["sync_search_index"]
 
 _CJK_WORD = re.compile(rf"(?<!\S)\S*?{CJK_CLASS}\S*")  # a whitespace-separated word with CJK
 
+# Each list in a fixed order (group_concat alone follows the rows' storage, which differs
+# between a full index and an edit), as PostgreSQL's string_agg(... ORDER BY) has it.
 _DOC_ROWS = """
     INSERT INTO search_docs (note_id, title, aliases, headings, tags, body)
     SELECT n.id, n.title,
-        coalesce((SELECT group_concat(a.name, char(10)) FROM aliases a
-                  WHERE a.note_id = n.id), ''),
-        coalesce((SELECT group_concat(h.text, char(10)) FROM headings h
-                  WHERE h.note_id = n.id), ''),
-        coalesce((SELECT group_concat(t.name, ' ') FROM note_tags nt
-                  JOIN tags t ON t.id = nt.tag_id WHERE nt.note_id = n.id), ''),
+        coalesce((SELECT group_concat(v, char(10)) FROM (SELECT a.name AS v FROM aliases a
+                  WHERE a.note_id = n.id ORDER BY a.id)), ''),
+        coalesce((SELECT group_concat(v, char(10)) FROM (SELECT h.text AS v FROM headings h
+                  WHERE h.note_id = n.id ORDER BY h.position)), ''),
+        coalesce((SELECT group_concat(v, ' ') FROM (SELECT t.name AS v FROM note_tags nt
+                  JOIN tags t ON t.id = nt.tag_id WHERE nt.note_id = n.id ORDER BY t.name)), ''),
         n.text
     FROM notes n
 """
@@ -39,8 +42,11 @@ def sync_search_index(conn: Connection, *, note_ids: Sequence[int] | None) -> No
 
     Call it inside the transaction that wrote the notes, after their aliases, headings and
     tags. An empty index over a non-empty vault (a database that predates the index) is
-    rebuilt whole whatever ``note_ids`` says. A no-op where there is no FTS5 index.
+    rebuilt whole whatever ``note_ids`` says. On PostgreSQL, its own table (``pg_sync``).
     """
+    if has_pg_search(conn):
+        pg_sync(conn, note_ids=note_ids)
+        return
     if not has_fts(conn):
         return
     if note_ids is None or _index_missing(conn):

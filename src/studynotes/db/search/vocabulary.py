@@ -14,11 +14,12 @@ from sqlalchemy import Connection, select, text
 
 from studynotes.db.models import Note
 from studynotes.db.search.cache import PerIndex
+from studynotes.db.search.pg_sync import has_pg_search
 from studynotes.db.search.query import WORD, fold, loose, quote, word_parts
 from studynotes.db.search.schema import has_fts, run
 from studynotes.db.search.terms import FUZZY_CUTOFF
 
-__all__ = ["any_known_word", "fragments_match", "nearest_title"]
+__all__ = ["any_known_word", "fragments_match", "nearest_title", "words_containing"]
 
 # A fragment stands for at most this many words, the shortest first: each one more makes
 # BM25 slower on every note, and one as loose as "ing" is in hundreds of them.
@@ -41,12 +42,24 @@ class _Vocabulary:
         return sorted(found, key=lambda w: (len(w), w))[:_FRAGMENT_WORDS]
 
 
+_WORDS = {
+    "sqlite": "SELECT term FROM search_vocab",
+    # Every distinct word of the weighted documents (migration 0007), read once per index.
+    "postgresql": "SELECT word FROM ts_stat('SELECT doc FROM search_docs')",
+}
+
+
 def _read_vocabulary(conn: Connection) -> _Vocabulary:
-    words = conn.execute(text("SELECT term FROM search_vocab")).scalars()
+    words = conn.execute(text(_WORDS[conn.dialect.name])).scalars()
     return _Vocabulary("\n" + "\n".join(words) + "\n")
 
 
 _VOCABULARY = PerIndex(_read_vocabulary)
+
+
+def words_containing(conn: Connection, fragment: str) -> list[str]:
+    """The indexed words that contain ``fragment`` (folded), the shortest first."""
+    return _VOCABULARY.get(conn).containing(fragment)
 
 
 def fragments_match(conn: Connection, words: list[str]) -> list[str] | None:
@@ -70,11 +83,25 @@ def fragments_match(conn: Connection, words: list[str]) -> list[str] | None:
 def any_known_word(conn: Connection, words: list[str]) -> bool:
     """Whether some word of the query is in the word index: then the query asked for notes
     with all its words ("quantization 注意力"), not for a misspelt title."""
+    if conn.dialect.name == "postgresql" and has_pg_search(conn):
+        return any_known_pg_word(conn, words)
     if not has_fts(conn):
         return True  # no word index to tell by: no guessing
     for known in dict.fromkeys(w for word in words for w in loose(word).split()):
         params = {"m": f"body : {quote(known)}"}
         if run(conn, "SELECT 1 FROM search_fts WHERE search_fts MATCH :m LIMIT 1", params).first():
+            return True
+    return False
+
+
+def any_known_pg_word(conn: Connection, words: list[str]) -> bool:
+    """``any_known_word`` on PostgreSQL: a word of some note's body (weight D)."""
+    for known in dict.fromkeys(w for word in words for w in WORD.findall(fold(word))):
+        found = conn.execute(
+            text("SELECT 1 FROM search_docs WHERE doc @@ to_tsquery('simple', :q) LIMIT 1"),
+            {"q": f"{known}:D"},
+        ).first()
+        if found:
             return True
     return False
 

@@ -21,6 +21,11 @@ router = APIRouter(
 )
 
 
+@router.get("/reader", response_model=s.ReaderOut)
+def get_reader(reader: ReaderDep) -> s.ReaderOut:
+    return s.ReaderOut(reader=reader)
+
+
 @router.get("/notes", response_model=list[s.NoteSummary])
 def list_notes(
     request: Request,
