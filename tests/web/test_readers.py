@@ -67,3 +67,23 @@ def test_a_token_in_the_address_once_is_kept_in_a_cookie(indexed: Settings) -> N
         assert "studynotes_token=s3cret" in first.headers["set-cookie"]
         assert "HttpOnly" in first.headers["set-cookie"]
         assert client.get("/notes/note").status_code == 200  # the cookie carries it now
+
+
+def test_readers_named_by_the_proxy_study_apart(tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.mktemp("readers-study")
+    (root / "vault").mkdir()
+    (root / "vault" / "Cards.md").write_text("# Cards\n\nWhat is FSRS::A review scheduler.\n")
+    settings = Settings(
+        vault=root / "vault", db=f"sqlite:///{root / 'i.sqlite3'}", workers=1,
+        reader_header="Remote-User",
+    )  # fmt: skip
+    engine = open_database(settings.database_url())
+    index_vault(settings, engine)
+    engine.dispose()
+    with TestClient(create_app(settings)) as client:
+        ada, bob = {"Remote-User": "ada"}, {"Remote-User": "bob"}
+        card = client.get("/api/review/next", headers=ada).json()
+        rated = client.post("/api/review", json={"card_id": card["id"], "rating": 4}, headers=ada)
+        assert rated.status_code == 200
+        assert client.get("/api/review/next", headers=ada).status_code == 204  # due in days
+        assert client.get("/api/review/next", headers=bob).json()["id"] == card["id"]  # still new
