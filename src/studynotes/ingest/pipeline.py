@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Engine
 
 from studynotes.config import Settings
+from studynotes.dataview.pages import Table, build_table
 from studynotes.db.session import index_lock
 from studynotes.glossary.collect import GlossaryTerm
 from studynotes.glossary.marks import MarkTerm, TermMatcher, strip_line_marks
 from studynotes.ingest import plan, store
-from studynotes.ingest.discover import Inventory, check_vault, discover
+from studynotes.ingest.discover import FileInfo, Inventory, check_vault, discover
 from studynotes.ingest.glossary import vault_terms
 from studynotes.ingest.memo import Glossary, Memo, NoteMemo, load_memo, new_generation
 from studynotes.ingest.memo import read_generation as _generation
@@ -248,12 +249,17 @@ def _render_and_store(
         p: old[p].links_fp if last.get(p) is links else plan.links_fp(links, slugs)
         for p, links in resolved.links.items()
     }
-    inputs = plan.Inputs(parsed.hashes, link_fps, resolved.marks_fp, resolved.owned, config)
+    files = {f.path: f for f in inventory.notes}
+    table, dataview = _dataview(notes, resolved.links, files, slugs)
+    inputs = plan.Inputs(
+        parsed.hashes, link_fps, resolved.marks_fp, resolved.owned, config, dataview
+    )
     paths, relink = plan.to_render(notes, fresh, memo, inputs)
 
     context = RenderContext(
-        slugs, resolved.marks, settings.embed_depth, settings.term_marks, where=dict(parsed.where)
-    )
+        slugs, resolved.marks, settings.embed_depth, settings.term_marks,
+        where=dict(parsed.where), table=table,
+    )  # fmt: skip
     renderer = Renderer(
         context,
         matcher=resolved.matcher,
@@ -269,7 +275,6 @@ def _render_and_store(
     term_rows = [store.term_row(t) for t in resolved.terms]
     clock = report.lap("resolve", clock)
 
-    files = {f.path: f for f in inventory.notes}
     live_old = {p: m for p, m in old.items() if p in notes}
     changes = store.Changes(
         files={p: files[p] for p in notes},
@@ -322,6 +327,21 @@ def _render_and_store(
         glossary=Glossary(resolved.collected, resolved.marks_fp, resolved.matcher),
         term_rows=term_rows,
     )
+
+
+def _dataview(
+    notes: dict[VaultPath, ParsedNote],
+    links: dict[VaultPath, list[ResolvedLink]],
+    files: dict[VaultPath, FileInfo],
+    slugs: dict[VaultPath, str],
+) -> tuple[Table | None, str]:
+    """The rows queries run over and their fingerprint; nothing when no note holds a query."""
+    if not any(n.queries for n in notes.values()):
+        return None, ""
+    stamps = {p: (files[p].mtime_ns, files[p].size) for p in notes}
+    rows = ((p, n, [link.path for link in links.get(p, ())], *stamps[p]) for p, n in notes.items())
+    table = build_table(rows, {str(p): s for p, s in slugs.items()})
+    return table, plan.dataview_fp(notes, links, stamps)
 
 
 def warm_state(settings: Settings, engine: Engine, state: IndexState) -> None:

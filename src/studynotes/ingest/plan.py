@@ -8,6 +8,8 @@ worked out again if and only if one of them changed. The inputs, by name:
 ``marks``    the glossary's names and slugs, in order: what every page's term marks read.
 ``owned:P``  the terms P itself defines, with their lines (a definition is never marked).
 ``config``   the parser version and the settings rendering and the glossary read.
+``dataview`` every note's facts that queries read (fields, tags, aliases, tasks, where its
+             links land, file stamps): read by every page holding a ``dataview`` query.
 
 The rules, for ``studynotes index`` and the server's watcher alike:
 
@@ -150,6 +152,21 @@ def same_glossary(
     return all(glossary_facts(before[path]) == glossary_facts(note) for path, note in fresh.items())
 
 
+def dataview_fp(
+    notes: Mapping[VaultPath, ParsedNote],
+    links: Mapping[VaultPath, list[ResolvedLink]],
+    stamps: Mapping[VaultPath, tuple[int, int]],
+) -> str:
+    """What ``dataview`` stands for: each note's facts a query can read."""
+    return fingerprint(
+        [
+            (p, repr(n.fields), tuple(t.name for t in n.tags), tuple(n.aliases), repr(n.tasks),
+             n.created, tuple(link.path for link in links.get(p, ())), stamps.get(p))
+            for p, n in sorted(notes.items())
+        ]
+    )  # fmt: skip
+
+
 class Inputs:
     """The current fingerprint of each named input (see the module's docstring)."""
 
@@ -160,10 +177,12 @@ class Inputs:
         marks: str,
         owned: Mapping[str, str],
         config: str,
+        dataview: str = "",
     ) -> None:
         self.hashes, self.links, self.marks, self.owned, self.config = (
             hashes, links, marks, owned, config,
         )  # fmt: skip
+        self.dataview = dataview
 
     def get(self, name: str) -> str | None:
         kind, _, path = name.partition(":")
@@ -177,6 +196,8 @@ class Inputs:
             return self.marks
         if kind == "config":
             return self.config
+        if kind == "dataview":
+            return self.dataview
         return None
 
     def record(self, reads: Iterable[str]) -> dict[str, str]:
