@@ -83,7 +83,7 @@ LINE = st.one_of(
         lambda k, v: f"{k}:: {v}",
         st.sampled_from(["status", "rank"]),
         st.sampled_from(["done", "open", "3", "2024-01-05", "[[Beta]]"]),
-    ),  # fmt: skip
+    ),
     st.builds(lambda v: f"A line with [rank:: {v}] inside.", st.sampled_from(["1", "2"])),
     st.sampled_from(["- [ ] open task", "- [x] done task"]),
     st.sampled_from(

@@ -68,6 +68,12 @@ class Crumb(BaseModel):
     folder: str
 
 
+class InlineField(BaseModel):
+    key: str
+    value: str = Field(description="as written after the '::'")
+    line: int
+
+
 class NoteDetail(BaseModel):
     slug: str
     title: str
@@ -75,6 +81,9 @@ class NoteDetail(BaseModel):
     tags: list[str]
     aliases: list[str]
     frontmatter: dict[str, Any]
+    inline_fields: list[InlineField] = Field(
+        default_factory=list, description="`key:: value` fields written in the note's text"
+    )
     headings: list[HeadingOut]
     html: str
     links_out: list[LinkOut]

@@ -138,7 +138,8 @@ def _note_context(note: s.NoteDetail) -> dict[str, Any]:
             neighbours.setdefault(link.resolved_slug, _link_name(link))
     return {
         "dup_title": dup_title,
-        "properties": [(key, *_property(value)) for key, value in note.frontmatter.items()],
+        "properties": [(key, *_property(value)) for key, value in note.frontmatter.items()]
+        + [(f.key, "inline", f.value) for f in note.inline_fields],
         "toc": [(h, h.level - top + 1) for h in toc] if len(toc) > 1 else [],
         "crumbs": [(c, folder_url(c.folder)) for c in note.breadcrumbs],
         "backlinks": [(b, _href(b.slug)) for b in note.backlinks],
