@@ -1,4 +1,5 @@
 // Entry point: starts each enhancement on its own, so one failing never stops the others.
+import { initCanvas } from "./canvas.js";
 import { initGraphs } from "./graph.js";
 import { initLive } from "./live.js";
 import { closePreviews, initPreviews } from "./preview.js";
@@ -21,6 +22,7 @@ start("tooltips", initTooltips); // before previews: Escape closes the tooltip f
 start("previews", initPreviews);
 start("toc", initToc);
 start("graph", initGraphs);
+start("canvas", initCanvas);
 start("live", () =>
   initLive({
     onUpdate(note, skipFirstHeading) {

@@ -25,7 +25,7 @@ from studynotes.ingest.resolve import ResolvedLink
 from studynotes.media import AUDIO, IMAGE, VIDEO, suffix
 from studynotes.paths import VaultPath, match_heading
 from studynotes.sanitize import sanitize
-from studynotes.urls import file_url, note_url
+from studynotes.urls import canvas_url, file_url, note_url
 
 _LINK = re.compile(r'<a data-sn-link="(-?\d+)"[^>]*>(.*?)</a>', re.DOTALL)
 _EMBED = re.compile(r'<span data-sn-embed="(-?\d+)"></span>')
@@ -77,6 +77,8 @@ def _link_html(vault: Vault, link: ResolvedLink | None, inner: str) -> str:
             f'data-target="{_attr(target)}" title="{_attr(title)}">{inner}</span>'
         )
     if not link.is_note:
+        if suffix(link.path) == ".canvas":  # a board is a page of its own
+            return f'<a class="internal-link" href="{_attr(canvas_url(link.path))}">{inner}</a>'
         return f'<a class="internal-link file-link" href="{_attr(file_url(link.path))}">{inner}</a>'
     slug = vault.slugs[link.path]
     href = note_url(slug, link.anchor)
@@ -111,6 +113,13 @@ def _media(link: ResolvedLink, path: VaultPath) -> str:
         return f'<audio class="embed-audio" controls src="{src}"></audio>'
     if ext in VIDEO:
         return f'<video class="embed-video" controls src="{src}"></video>'
+    if ext == ".canvas":
+        href = _attr(canvas_url(path))
+        label = escape(link.raw.display or name.removesuffix(".canvas"))
+        return (
+            f'<a class="internal-link canvas-embed" href="{href}">'
+            f'<span aria-hidden="true">▦</span> {label} <span class="muted">canvas</span></a>'
+        )
     if ext == ".pdf":
         return (
             f'<object class="embed-pdf" data="{src}" type="application/pdf">'

@@ -21,6 +21,7 @@ from studynotes.web.deps import GlossaryDep, SessionDep
 from studynotes.web.pagecache import CachedPage, PageCache
 from studynotes.web.search import run_search
 from studynotes.web.urls import folder_url
+from studynotes.web.views.canvas import canvas_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -240,6 +241,18 @@ def graph_page(request: Request) -> HTMLResponse:
 @router.get("/broken-links", response_class=HTMLResponse)
 def broken_links_page(request: Request, db: SessionDep) -> HTMLResponse:
     return _render(request, "broken_links.html", views.broken_links(db), "Broken links")
+
+
+@router.get("/canvas/{path:path}", response_class=HTMLResponse)
+def canvas_page(request: Request, path: str, db: SessionDep) -> HTMLResponse:
+    """A ``.canvas`` board drawn as a page; a malformed one gets a page saying why."""
+    root = Path(request.app.state.settings.vault).resolve()
+    wanted = _vault_file(root, path) if path.lower().endswith(".canvas") else None
+    if wanted is None:
+        raise views.NotFound(f"no canvas {path!r} in the vault")
+    page = canvas_view(db, path, wanted)
+    status = 422 if page.error else 200
+    return _render(request, "canvas.html", page, page.name, status=status)
 
 
 @router.get("/files/{path:path}")

@@ -1,0 +1,70 @@
+"""The canvas page: a board read from the vault, its file nodes filled from the index."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from studynotes.canvas import MAX_BYTES, CanvasError, Node, board_html, parse_canvas
+from studynotes.db.models import Note
+from studynotes.media import IMAGE, suffix
+from studynotes.urls import canvas_url, file_url, note_url
+
+_EXCERPT = 600  # characters of a note's text a file node shows
+
+
+@dataclass(slots=True)
+class CanvasPage:
+    path: str
+    name: str
+    raw_url: str
+    board: str = ""
+    error: str = ""
+
+
+def canvas_view(db: Session, path: str, file: Path) -> CanvasPage:
+    page = CanvasPage(path, posixpath.basename(path).removesuffix(".canvas"), file_url(path))
+    try:
+        if file.stat().st_size > MAX_BYTES:
+            raise CanvasError(f"the file is larger than {MAX_BYTES // 1_000_000} MB")
+        board = parse_canvas(file.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        page.error = "the file is not UTF-8 text"
+        return page
+    except CanvasError as exc:
+        page.error = str(exc)
+        return page
+    page.board = board_html(board, lambda node: _file_node(db, node))
+    return page
+
+
+def _file_node(db: Session, node: Node) -> str:
+    """A note's title and the start of its text; an image; another board; or a file link."""
+    name = escape(posixpath.basename(node.file))
+    ext = suffix(node.file)
+    if ext in IMAGE:
+        return f'<img class="canvas-image" src="{escape(file_url(node.file))}" alt="{name}">'
+    if ext == ".canvas":
+        href = escape(canvas_url(node.file), quote=True)
+        return f'<p><a class="internal-link" href="{href}">{name}</a></p>'
+    if ext not in ("", ".md"):
+        href = escape(file_url(node.file), quote=True)
+        return f'<p><a class="internal-link file-link" href="{href}">{name}</a></p>'
+    row = db.execute(select(Note.slug, Note.title, Note.text).where(Note.path == node.file)).first()
+    if row is None:
+        return f'<p class="canvas-missing">{name} <span class="muted">(not in the vault)</span></p>'
+    text = (row.text or "").strip()
+    if text.startswith(row.title):  # the note's first heading repeats its title
+        text = text[len(row.title) :].lstrip()
+    excerpt = text[:_EXCERPT] + ("…" if len(text) > _EXCERPT else "")
+    href = escape(note_url(row.slug, node.subpath.lstrip("#") or None), quote=True)
+    return (
+        f'<p class="canvas-file-title"><a class="internal-link" href="{href}" '
+        f'data-slug="{escape(row.slug, quote=True)}">{escape(row.title)}</a></p>'
+        f'<p class="canvas-file-text">{escape(excerpt)}</p>'
+    )

@@ -1,0 +1,50 @@
+"""Canvas pages: a board from the vault, file nodes from the index, errors as pages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from studynotes.config import Settings
+from studynotes.web.app import create_app
+
+SmallVault = Callable[[Path, dict[str, str]], tuple[Settings, Engine, Path]]
+
+BOARD = {
+    "nodes": [
+        {"id": "a", "type": "file", "file": "Topic.md", "x": 0, "y": 0, "width": 300,
+         "height": 120},
+        {"id": "b", "type": "text", "text": "An idea", "x": 400, "y": 0, "width": 200,
+         "height": 80},
+    ],
+    "edges": [{"id": "e", "fromNode": "a", "toNode": "b", "label": "explains"}],
+}  # fmt: skip
+NOTES = {
+    "Topic.md": "# Topic\n\nGradient descent walks downhill.\n",
+    "Map.canvas": json.dumps(BOARD),
+    "boards/Broken.canvas": '{"nodes": [{"id": 1}]',
+    "Home.md": "See the board: ![[Map.canvas]] and [[Map.canvas|the map]].\n",
+}
+
+
+def test_canvas_pages(tmp_path: Path, small_vault: SmallVault) -> None:
+    settings, engine, _ = small_vault(tmp_path, NOTES)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        board = client.get("/canvas/Map.canvas")
+        broken = client.get("/canvas/boards/Broken.canvas")
+        missing = client.get("/canvas/Nope.canvas")
+        not_a_board = client.get("/canvas/Topic.md")
+        home = client.get("/api/notes/home").json()["html"]
+    engine.dispose()
+    assert board.status_code == 200
+    assert "Gradient descent walks downhill." in board.text and 'href="/notes/topic"' in board.text
+    assert "An idea" in board.text and "explains" in board.text
+    assert broken.status_code == 422
+    assert "This canvas cannot be shown" in broken.text and "not valid JSON" in broken.text
+    assert missing.status_code == 404 and not_a_board.status_code == 404
+    assert 'class="internal-link canvas-embed" href="/canvas/Map.canvas"' in home
+    assert '<a class="internal-link" href="/canvas/Map.canvas">the map</a>' in home
