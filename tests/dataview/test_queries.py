@@ -206,3 +206,9 @@ def test_errors_say_where(table: Table) -> None:
 
 def _values(result: Result) -> list[Any]:
     return [v for _, v in result.rows]
+
+
+def test_date_today_is_a_date(table: Table) -> None:
+    query = 'TABLE WITHOUT ID date(today), date(today) = date("today") LIMIT 1'
+    ((_, (today, same)),) = run(table, query).rows
+    assert today.hour == 0 and same is True

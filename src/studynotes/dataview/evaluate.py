@@ -9,7 +9,7 @@ from typing import Any
 
 from studynotes.dataview.errors import QueryError
 from studynotes.dataview.functions import FUNCTIONS
-from studynotes.dataview.pages import Page, Table
+from studynotes.dataview.pages import FileRef, Page, Table
 from studynotes.dataview.syntax import (
     Binary,
     Call,
@@ -34,6 +34,7 @@ from studynotes.dataview.values import (
     compare,
     field_of,
     link_from,
+    normal_key,
     sort_key,
     truthy,
 )  # fmt: skip
@@ -48,16 +49,17 @@ class Row:
     page: Page | None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def get(self, name: str, table: Table) -> Any:
+    def get(self, name: str, key: str) -> Any:
+        """The field ``name`` (``key``: its ``normal_key``): a group's or task's own first,
+        then the page's implicit ``file``, properties and inline fields."""
         if name in self.extra:
             return self.extra[name]
-        low = name.casefold()
         if self.page is None:
             return field_of(self.extra, name)
-        if low == "file":
-            return self.page.file()
+        if key == "file":
+            return FileRef(self.page)
         found = field_of(self.extra, name) if self.extra else None
-        return found if found is not None else field_of(self.page.fields, name)
+        return found if found is not None else self.page.keys.get(key)
 
 
 @dataclass(slots=True)
@@ -77,8 +79,10 @@ class _Compiler:
         self.table, self.this = table, this
 
     def get(self, obj: Any, name: str) -> Any:
+        if isinstance(obj, FileRef):
+            return obj.page.file_field(name)
         if isinstance(obj, Row):
-            return obj.get(name, self.table)
+            return obj.get(name, normal_key(name))
         if isinstance(obj, dict):
             return field_of(obj, name)
         if isinstance(obj, list):
@@ -87,7 +91,8 @@ class _Compiler:
             page = self.table.pages.get(obj.path or "")
             if page is None:
                 return None
-            return page.file() if name.casefold() == "file" else field_of(page.fields, name)
+            key = normal_key(name)
+            return FileRef(page) if key == "file" else page.keys.get(key)
         if hasattr(obj, "year") and name in ("year", "month", "day", "hour", "minute", "second"):
             return getattr(obj, name)
         return None
@@ -105,8 +110,8 @@ class _Compiler:
             if name.casefold() == "this":
                 this = self.this
                 return lambda row: Row(this) if this else None
-            table = self.table
-            return lambda row: row.get(name, table)
+            key = normal_key(name)
+            return lambda row: row.get(name, key)
         if isinstance(expr, Get):
             inner, name = self.compile(expr.obj), expr.name
             return lambda row: self.get(inner(row), name)
@@ -138,6 +143,10 @@ class _Compiler:
         return lambda row: arithmetic(op, left(row), right(row))
 
     def call(self, expr: Call) -> Compiled:
+        if expr.name == "date" and expr.args and isinstance(expr.args[0], Name):
+            word = expr.args[0].name.lower()  # date(today), as well as date("today")
+            if word in ("today", "now", "tomorrow", "yesterday"):
+                expr = Call("date", (Lit(word), *expr.args[1:]), expr.pos)
         args = [self.compile(a) for a in expr.args]
         if expr.name == "link":
             if not 1 <= len(args) <= 2:
@@ -160,6 +169,9 @@ class _Compiler:
         if not fewest <= len(args) <= most:
             want = str(fewest) if fewest == most else f"{fewest} to {most}"
             raise QueryError(f"{expr.name} takes {want} arguments, not {len(args)}")
+        if all(isinstance(a, Lit) for a in expr.args):  # worked out once, not per row
+            value = fn(*(a.value for a in expr.args if isinstance(a, Lit)))
+            return lambda row: value
         return lambda row: fn(*(a(row) for a in args))
 
 
@@ -176,7 +188,7 @@ def run_query(query: Query, table: Table, this_path: str | None = None) -> Resul
     c = _Compiler(table, table.pages.get(this_path or ""))
     pages = table.select(query.source)
     if query.kind == "task":
-        rows = [Row(p, dict(t)) for p in pages for t in p.file()["tasks"]]
+        rows = [Row(p, t) for p in pages for t in p.task_rows()]
     else:
         rows = [Row(p) for p in pages]
     grouped = False

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from studynotes.dataview.syntax import And, Folder, Linked, Not, Or, Source, Tag
-from studynotes.dataview.values import Link, convert, parse_date
+from studynotes.dataview.values import Link, convert, normal_key, parse_date
 
 _DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
@@ -35,6 +35,8 @@ class Page:
     mtime_ns: int = 0
     size: int = 0
     created: str | None = None
+    keys: dict[str, Any] = field(default_factory=dict)  # ``fields`` by ``normal_key``
+    _tasks: list[dict[str, Any]] | None = None
     _file: dict[str, Any] | None = None
 
     @property
@@ -51,6 +53,28 @@ class Page:
                 if name not in out:
                     out.append(name)
         return out
+
+    def file_field(self, name: str) -> Any:
+        """One implicit ``file.*`` field; most queries read one or two of them, so the
+        rest are not made for every page."""
+        if self._file is not None:
+            return self._file.get(name)
+        make = _FILE_FIELDS.get(name)
+        return make(self) if make is not None else self.file().get(name)
+
+    def task_rows(self) -> list[dict[str, Any]]:
+        """``file.tasks``, made once: every TASK query reads them."""
+        if self._tasks is None:
+            link = self.link
+            self._tasks = [
+                {"text": text, "completed": done, "checked": done, "fullyCompleted": done,
+                 "status": "x" if done else " ", "line": line, "path": self.path, "link": link}
+                for text, done, line in self.tasks
+            ]  # fmt: skip
+        return self._tasks
+
+    def mtime(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.mtime_ns / 1e9).replace(microsecond=0)
 
     def file(self) -> dict[str, Any]:
         """The implicit ``file.*`` fields, made on first use."""
@@ -72,22 +96,37 @@ class Page:
                 "aliases": list(self.aliases),
                 "inlinks": [Link(p, _name(p)) for p in self.inlinks],
                 "outlinks": [Link(p, _name(p)) for p in self.outlinks],
-                "tasks": [
-                    {
-                        "text": text,
-                        "completed": done,
-                        "checked": done,
-                        "fullyCompleted": done,
-                        "status": "x" if done else " ",
-                        "line": line,
-                        "path": self.path,
-                        "link": link,
-                    }
-                    for text, done, line in self.tasks
-                ],
+                "tasks": self.task_rows(),
                 "day": parse_date(day.group(1)) if day else None,
             }
         return self._file
+
+
+@dataclass(slots=True, frozen=True)
+class FileRef:
+    """The value of ``file``: its fields are read one at a time (``Page.file_field``)."""
+
+    page: Page
+
+    def __str__(self) -> str:
+        return self.page.name
+
+
+_FILE_FIELDS: dict[str, Any] = {
+    "name": lambda p: p.name,
+    "path": lambda p: p.path,
+    "folder": lambda p: posixpath.dirname(p.path),
+    "ext": lambda p: "md",
+    "link": lambda p: p.link,
+    "size": lambda p: p.size,
+    "mtime": lambda p: p.mtime(),
+    "tags": lambda p: p.tags(),
+    "etags": lambda p: list(p.etags),
+    "aliases": lambda p: list(p.aliases),
+    "inlinks": lambda p: [Link(q, _name(q)) for q in p.inlinks],
+    "outlinks": lambda p: [Link(q, _name(q)) for q in p.outlinks],
+    "tasks": lambda p: p.task_rows(),
+}
 
 
 def _name(path: str) -> str:
@@ -169,5 +208,8 @@ def build_table(
                 pages[target].inlinks.append(path)
     table = Table(pages, slugs)
     for path, fields in raw.items():
-        pages[path].fields = convert(fields, table.resolve)
+        page = pages[path]
+        page.fields = convert(fields, table.resolve)
+        for key, value in page.fields.items():
+            page.keys.setdefault(normal_key(key), value)
     return table

@@ -10,7 +10,7 @@ from typing import Any
 
 from studynotes.dataview.errors import QueryError
 from studynotes.dataview.evaluate import Result, run_query
-from studynotes.dataview.pages import Table
+from studynotes.dataview.pages import FileRef, Table
 from studynotes.dataview.parser import parse_query
 from studynotes.dataview.values import Link, link_from, plain
 from studynotes.urls import note_url
@@ -36,6 +36,8 @@ def error_html(message: str, source: str) -> str:
 
 
 def value_html(value: Any, table: Table) -> str:
+    if isinstance(value, FileRef):
+        value = value.page.file()
     if isinstance(value, Link):
         return _link_html(value, table)
     if isinstance(value, list):

@@ -250,11 +250,12 @@ def _render_and_store(
         for p, links in resolved.links.items()
     }
     files = {f.path: f for f in inventory.notes}
-    table, dataview = _dataview(notes, resolved.links, files, slugs)
+    dataview = _dataview(notes, resolved.links, files, parsed.hashes)
     inputs = plan.Inputs(
         parsed.hashes, link_fps, resolved.marks_fp, resolved.owned, config, dataview
     )
     paths, relink = plan.to_render(notes, fresh, memo, inputs)
+    table = _query_table(notes, resolved.links, files, slugs, paths)
 
     context = RenderContext(
         slugs, resolved.marks, settings.embed_depth, settings.term_marks,
@@ -333,15 +334,42 @@ def _dataview(
     notes: dict[VaultPath, ParsedNote],
     links: dict[VaultPath, list[ResolvedLink]],
     files: dict[VaultPath, FileInfo],
-    slugs: dict[VaultPath, str],
-) -> tuple[Table | None, str]:
-    """The rows queries run over and their fingerprint; nothing when no note holds a query."""
+    hashes: dict[VaultPath, str],
+) -> str:
+    """The ``dataview`` input's fingerprint; empty when no note holds a query."""
     if not any(n.queries for n in notes.values()):
-        return None, ""
+        return ""
     stamps = {p: (files[p].mtime_ns, files[p].size) for p in notes}
-    rows = ((p, n, [link.path for link in links.get(p, ())], *stamps[p]) for p, n in notes.items())
-    table = build_table(rows, {str(p): s for p, s in slugs.items()})
-    return table, plan.dataview_fp(notes, links, stamps)
+    return plan.dataview_fp({p: hashes[p] for p in notes}, links, stamps)
+
+
+def _query_table(
+    notes: dict[VaultPath, ParsedNote],
+    links: dict[VaultPath, list[ResolvedLink]],
+    files: dict[VaultPath, FileInfo],
+    slugs: dict[VaultPath, str],
+    paths: list[VaultPath],
+) -> Table | None:
+    """The rows queries run over, built only when a page rendered this run shows a query:
+    its own, or one in a note it embeds (however deeply)."""
+    showing = {p for p, n in notes.items() if n.queries}
+    if not showing:
+        return None
+    grew = True
+    while grew:
+        more = {
+            p for p, found in links.items() if p not in showing
+            and any(link.raw.kind == "embed" and link.path in showing for link in found)
+        }  # fmt: skip
+        showing |= more
+        grew = bool(more)
+    if not any(p in showing for p in paths):
+        return None
+    rows = (
+        (p, n, [link.path for link in links.get(p, ())], files[p].mtime_ns, files[p].size)
+        for p, n in notes.items()
+    )
+    return build_table(rows, {str(p): s for p, s in slugs.items()})
 
 
 def warm_state(settings: Settings, engine: Engine, state: IndexState) -> None:

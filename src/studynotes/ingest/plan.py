@@ -8,8 +8,8 @@ worked out again if and only if one of them changed. The inputs, by name:
 ``marks``    the glossary's names and slugs, in order: what every page's term marks read.
 ``owned:P``  the terms P itself defines, with their lines (a definition is never marked).
 ``config``   the parser version and the settings rendering and the glossary read.
-``dataview`` every note's facts that queries read (fields, tags, aliases, tasks, where its
-             links land, file stamps): read by every page holding a ``dataview`` query.
+``dataview`` every note's content hash, where its links land and its file stamps: all a
+             query can read of it. Read by every page holding a ``dataview`` query.
 
 The rules, for ``studynotes index`` and the server's watcher alike:
 
@@ -153,18 +153,20 @@ def same_glossary(
 
 
 def dataview_fp(
-    notes: Mapping[VaultPath, ParsedNote],
+    hashes: Mapping[VaultPath, str],
     links: Mapping[VaultPath, list[ResolvedLink]],
     stamps: Mapping[VaultPath, tuple[int, int]],
 ) -> str:
-    """What ``dataview`` stands for: each note's facts a query can read."""
+    """What ``dataview`` stands for: what a query can read of each note. Its fields, tags,
+    tasks and aliases come from its bytes (the content hash); its links' landings and its
+    file stamps from elsewhere. Hashes, not the facts themselves: this is worked out on
+    every run, and any edit changes a note's stamps anyway."""
     return fingerprint(
         [
-            (p, repr(n.fields), tuple(t.name for t in n.tags), tuple(n.aliases), repr(n.tasks),
-             n.created, tuple(link.path for link in links.get(p, ())), stamps.get(p))
-            for p, n in sorted(notes.items())
+            (p, h, tuple(link.path for link in links.get(p, ())), stamps.get(p))
+            for p, h in sorted(hashes.items())
         ]
-    )  # fmt: skip
+    )
 
 
 class Inputs:
