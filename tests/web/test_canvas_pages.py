@@ -43,6 +43,7 @@ def test_canvas_pages(tmp_path: Path, small_vault: SmallVault) -> None:
     assert board.status_code == 200
     assert "Gradient descent walks downhill." in board.text and 'href="/notes/topic"' in board.text
     assert "An idea" in board.text and "explains" in board.text
+    assert "Linked from" in board.text and 'href="/notes/home">Home</a>' in board.text
     assert broken.status_code == 422
     assert "This canvas cannot be shown" in broken.text and "not valid JSON" in broken.text
     assert missing.status_code == 404 and not_a_board.status_code == 404

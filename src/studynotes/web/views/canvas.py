@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from studynotes.canvas import MAX_BYTES, CanvasError, Node, board_html, parse_canvas
-from studynotes.db.models import Note
+from studynotes.db.models import Link, Note
 from studynotes.media import IMAGE, suffix
 from studynotes.urls import canvas_url, file_url, note_url
 
@@ -25,10 +25,19 @@ class CanvasPage:
     raw_url: str
     board: str = ""
     error: str = ""
+    backlinks: list[tuple[str, str]] = field(default_factory=list)  # (title, url)
 
 
 def canvas_view(db: Session, path: str, file: Path) -> CanvasPage:
     page = CanvasPage(path, posixpath.basename(path).removesuffix(".canvas"), file_url(path))
+    linking = (
+        select(Note.title, Note.slug)
+        .join(Link, Link.source_id == Note.id)
+        .where(Link.target_file == path)
+        .distinct()
+        .order_by(Note.title)
+    )
+    page.backlinks = [(title, note_url(slug)) for title, slug in db.execute(linking)]
     try:
         if file.stat().st_size > MAX_BYTES:
             raise CanvasError(f"the file is larger than {MAX_BYTES // 1_000_000} MB")
