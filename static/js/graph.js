@@ -592,7 +592,7 @@ class GraphView {
   }
 
   open(i) {
-    window.location.assign(noteUrl(this.nodes[i].id));
+    window.location.assign(this.nodes[i].url || noteUrl(this.nodes[i].id));
   }
 
   point(e) {

@@ -49,3 +49,18 @@ def test_canvas_pages(tmp_path: Path, small_vault: SmallVault) -> None:
     assert missing.status_code == 404 and not_a_board.status_code == 404
     assert 'class="internal-link canvas-embed" href="/canvas/Map.canvas"' in home
     assert '<a class="internal-link" href="/canvas/Map.canvas">the map</a>' in home
+
+
+def test_boards_are_in_the_graph(tmp_path: Path, small_vault: SmallVault) -> None:
+    settings, engine, _ = small_vault(tmp_path, NOTES)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        graph = client.get("/api/graph").json()
+    engine.dispose()
+    boards = [n for n in graph["nodes"] if n["id"].startswith("canvas:")]
+    assert sorted((n["title"], n["url"]) for n in boards) == [
+        ("Broken (canvas)", "/canvas/boards/Broken.canvas"),
+        ("Map (canvas)", "/canvas/Map.canvas"),
+    ]
+    edges = {(e["source"], e["target"]) for e in graph["edges"]}
+    assert ("home", "canvas:Map.canvas") in edges  # the note linking to the board
+    assert ("canvas:Map.canvas", "topic") in edges  # the note on the board

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -19,9 +20,8 @@ from markdown_it.token import Token
 
 from studynotes.markdown.inline import BREAKS
 
-__all__ = ["QUERY_LANGUAGES", "DataviewFacts", "dataview_facts", "fields_plugin"]
+__all__ = ["DataviewFacts", "dataview_facts", "fields_plugin"]
 
-QUERY_LANGUAGES = ("dataview", "dataviewjs")
 _KEY = r"[^\s\[\]():*`#][^\[\]():`]*?"
 _LINE_FIELD = re.compile(rf"^[ \t]*(?:\*\*)?({_KEY})(?:\*\*)?::[ \t]*(.*)$")
 _BRACKETED = re.compile(rf"([\[(])({_KEY})::[ \t]*([^\])]*)[\])]")
@@ -47,8 +47,6 @@ def fields_plugin(md: MarkdownIt) -> None:
 
 
 def _label(key: str, value: str, bracket: str) -> str:
-    from html import escape
-
     kind = "inline-field-paren" if bracket == "(" else "inline-field"
     return (
         f'<span class="{kind}"><span class="inline-field-key">{escape(key)}</span>'
@@ -77,9 +75,8 @@ def _mark_children(children: list[Token]) -> list[Token]:
             if "::" in text and _BRACKETED.search(text):
                 last = 0
                 for m in _BRACKETED.finditer(text):
-                    if m.start() > last:
+                    if m.start() > last:  # the text around stays plain text
                         out.append(_text(text[last : m.start()]))
-                        # keep the text around as plain text tokens
                     out.append(_html(_label(m.group(2).strip(), m.group(3).strip(), m.group(1))))
                     last = m.end()
                 if last < len(text):
@@ -92,8 +89,6 @@ def _mark_children(children: list[Token]) -> list[Token]:
 
 
 def _esc(text: str) -> str:
-    from html import escape
-
     return escape(text.strip())
 
 

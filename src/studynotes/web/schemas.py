@@ -117,6 +117,7 @@ class GraphNode(BaseModel):
     folder: str
     tags: list[str]
     degree: int
+    url: str | None = Field(default=None, description="where the node opens, if not a note")
 
 
 class GraphEdge(BaseModel):

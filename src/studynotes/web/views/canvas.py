@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from studynotes.canvas import MAX_BYTES, CanvasError, Node, board_html, parse_canvas
-from studynotes.db.models import Link, Note
+from studynotes.db.models import Link, Meta, Note
 from studynotes.media import IMAGE, suffix
 from studynotes.urls import canvas_url, file_url, note_url
 
@@ -50,6 +50,28 @@ def canvas_view(db: Session, path: str, file: Path) -> CanvasPage:
         return page
     page.board = board_html(board, lambda node: _file_node(db, node))
     return page
+
+
+def vault_root(db: Session) -> Path | None:
+    """The vault the index was built from (the index records it)."""
+    found = db.execute(select(Meta.value).where(Meta.key == "vault")).scalar()
+    return Path(found) if found else None
+
+
+def canvas_notes(db: Session, boards: list[str]) -> dict[str, list[str]]:
+    """The note paths on each board's file nodes; a board that cannot be read has none."""
+    root = vault_root(db)
+    out: dict[str, list[str]] = {}
+    for board in boards:
+        try:
+            file = root / board if root is not None else None
+            if file is None or file.stat().st_size > MAX_BYTES:
+                continue
+            parsed = parse_canvas(file.read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, CanvasError):
+            continue
+        out[board] = [n.file for n in parsed.nodes if n.type == "file" and n.file.endswith(".md")]
+    return out
 
 
 def _file_node(db: Session, node: Node) -> str:
