@@ -64,3 +64,19 @@ def test_boards_are_in_the_graph(tmp_path: Path, small_vault: SmallVault) -> Non
     edges = {(e["source"], e["target"]) for e in graph["edges"]}
     assert ("home", "canvas:Map.canvas") in edges  # the note linking to the board
     assert ("canvas:Map.canvas", "topic") in edges  # the note on the board
+
+
+def test_boards_are_found_by_search(tmp_path: Path, small_vault: SmallVault) -> None:
+    settings, engine, _ = small_vault(tmp_path, NOTES)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        by_text = client.get("/api/search", params={"q": "idea"}).json()["boards"]
+        by_name = client.get("/api/search", params={"q": "map"}).json()["boards"]
+        page = client.get("/search", params={"q": "an idea"}).text
+        nothing = client.get("/api/search", params={"q": "zebra"}).json()["boards"]
+    engine.dispose()
+    assert [(b["name"], b["url"], b["snippet"]) for b in by_text] == [
+        ("Map", "/canvas/Map.canvas", "An idea\nexplains".replace("\n", " "))
+    ]
+    assert [b["name"] for b in by_name] == ["Map"]
+    assert "Canvas boards" in page and 'href="/canvas/Map.canvas"' in page
+    assert nothing == []

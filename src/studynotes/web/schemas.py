@@ -195,10 +195,18 @@ class NoteHitOut(BaseModel):
     tags: list[str]
 
 
+class BoardHitOut(BaseModel):
+    name: str
+    path: str
+    url: str
+    snippet: str = Field(default="", description="text on the board around the first match")
+
+
 class SearchOut(BaseModel):
     query: str
     terms: list[TermHitOut]
     notes: list[NoteHitOut]
+    boards: list[BoardHitOut] = Field(default_factory=list, description="canvas boards")
     notes_for: str | None = None  # the term a misspelled query was taken for, if any
 
 

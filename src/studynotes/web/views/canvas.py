@@ -10,10 +10,18 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studynotes.canvas import MAX_BYTES, CanvasError, Node, board_html, parse_canvas
-from studynotes.db.models import Link, Meta, Note
+from studynotes.canvas import (
+    MAX_BYTES,
+    CanvasError,
+    Node,
+    board_html,
+    canvas_text,
+    parse_canvas,
+)
+from studynotes.db.models import Attachment, Link, Meta, Note
 from studynotes.media import IMAGE, suffix
 from studynotes.urls import canvas_url, file_url, note_url
+from studynotes.web import schemas as s
 
 _EXCERPT = 600  # characters of a note's text a file node shows
 
@@ -72,6 +80,48 @@ def canvas_notes(db: Session, boards: list[str]) -> dict[str, list[str]]:
             continue
         out[board] = [n.file for n in parsed.nodes if n.type == "file" and n.file.endswith(".md")]
     return out
+
+
+_TEXT: dict[str, tuple[int, str]] = {}  # board path -> (mtime_ns, its words), for search
+_MAX_BOARDS = 500  # searched by reading their files; a vault of more is not searched
+
+
+def find_boards(db: Session, query: str, *, limit: int) -> list[s.BoardHitOut]:
+    """Boards whose name or words hold every word of ``query`` (case ignored). Boards are
+    few and small, so their files are read (once per change) rather than indexed."""
+    words = query.casefold().split()
+    if not words:
+        return []
+    rows = db.execute(select(Attachment.path, Attachment.mtime_ns)).all()
+    boards = [(p, m) for p, m in rows if p.endswith(".canvas")][:_MAX_BOARDS]
+    root = vault_root(db) if boards else None
+    out: list[s.BoardHitOut] = []
+    for path, mtime_ns in boards:
+        text = _board_text(root, path, mtime_ns)
+        name = posixpath.basename(path).removesuffix(".canvas")
+        haystack = f"{name}\n{text}".casefold()
+        if not all(w in haystack for w in words):
+            continue
+        at = text.casefold().find(words[0])
+        snippet = text[max(0, at - 60) : at + 140].replace("\n", " ").strip() if at >= 0 else ""
+        out.append(s.BoardHitOut(name=name, path=path, url=canvas_url(path), snippet=snippet))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _board_text(root: Path | None, path: str, mtime_ns: int) -> str:
+    cached = _TEXT.get(path)
+    if cached is not None and cached[0] == mtime_ns:
+        return cached[1]
+    text = ""
+    try:
+        if root is not None and (root / path).stat().st_size <= MAX_BYTES:
+            text = canvas_text(parse_canvas((root / path).read_bytes().decode("utf-8")))
+    except (OSError, UnicodeDecodeError, CanvasError):
+        text = ""
+    _TEXT[path] = (mtime_ns, text)
+    return text
 
 
 def _file_node(db: Session, node: Node) -> str:
