@@ -80,3 +80,17 @@ def test_boards_are_found_by_search(tmp_path: Path, small_vault: SmallVault) -> 
     assert [b["name"] for b in by_name] == ["Map"]
     assert "Canvas boards" in page and 'href="/canvas/Map.canvas"' in page
     assert nothing == []
+
+
+def test_a_note_on_a_board_lists_the_board_with_its_backlinks(
+    tmp_path: Path, small_vault: SmallVault
+) -> None:
+    settings, engine, _ = small_vault(tmp_path, NOTES)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        detail = client.get("/api/notes/topic").json()
+        page = client.get("/notes/topic").text
+        other = client.get("/api/notes/home").json()
+    engine.dispose()
+    assert detail["boards"] == [{"name": "Map", "url": "/canvas/Map.canvas"}]
+    assert 'On a board: <a class="internal-link" href="/canvas/Map.canvas">Map</a>' in page
+    assert other["boards"] == []

@@ -74,6 +74,11 @@ class InlineField(BaseModel):
     line: int
 
 
+class BoardRef(BaseModel):
+    name: str
+    url: str
+
+
 class NoteDetail(BaseModel):
     slug: str
     title: str
@@ -83,6 +88,9 @@ class NoteDetail(BaseModel):
     frontmatter: dict[str, Any]
     inline_fields: list[InlineField] = Field(
         default_factory=list, description="`key:: value` fields written in the note's text"
+    )
+    boards: list[BoardRef] = Field(
+        default_factory=list, description="canvas boards with this note on one of their cards"
     )
     headings: list[HeadingOut]
     html: str

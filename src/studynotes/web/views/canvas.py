@@ -69,20 +69,27 @@ def vault_root(db: Session) -> Path | None:
 def canvas_notes(db: Session, boards: list[str]) -> dict[str, list[str]]:
     """The note paths on each board's file nodes; a board that cannot be read has none."""
     root = vault_root(db)
-    out: dict[str, list[str]] = {}
-    for board in boards:
-        try:
-            file = root / board if root is not None else None
-            if file is None or file.stat().st_size > MAX_BYTES:
-                continue
-            parsed = parse_canvas(file.read_bytes().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, CanvasError):
-            continue
-        out[board] = [n.file for n in parsed.nodes if n.type == "file" and n.file.endswith(".md")]
-    return out
+    stamps = dict(db.execute(select(Attachment.path, Attachment.mtime_ns)).tuples().all())
+    return {board: _board(root, board, stamps.get(board, 0))[1] for board in boards}
 
 
-_TEXT: dict[str, tuple[int, str]] = {}  # board path -> (mtime_ns, its words), for search
+def boards_holding(db: Session, path: str) -> list[s.BoardRef]:
+    """The boards with ``path`` on one of their cards: a note's backlinks from boards."""
+    rows = db.execute(
+        select(Attachment.path, Attachment.mtime_ns).where(Attachment.path.like("%.canvas"))
+    ).all()
+    if not rows:
+        return []
+    root = vault_root(db)
+    return [
+        s.BoardRef(name=posixpath.basename(b).removesuffix(".canvas"), url=canvas_url(b))
+        for b, mtime_ns in rows
+        if path in _board(root, b, mtime_ns)[1]
+    ]
+
+
+# board path -> (mtime_ns, its words, the notes on its cards): boards are read once a change
+_BOARDS: dict[str, tuple[int, str, list[str]]] = {}
 _MAX_BOARDS = 500  # searched by reading their files; a vault of more is not searched
 
 
@@ -111,17 +118,24 @@ def find_boards(db: Session, query: str, *, limit: int) -> list[s.BoardHitOut]:
 
 
 def _board_text(root: Path | None, path: str, mtime_ns: int) -> str:
-    cached = _TEXT.get(path)
+    return _board(root, path, mtime_ns)[0]
+
+
+def _board(root: Path | None, path: str, mtime_ns: int) -> tuple[str, list[str]]:
+    """A board's words and the notes on its cards, read once per change of its file."""
+    cached = _BOARDS.get(path)
     if cached is not None and cached[0] == mtime_ns:
-        return cached[1]
-    text = ""
+        return cached[1], cached[2]
+    text, notes = "", []
     try:
         if root is not None and (root / path).stat().st_size <= MAX_BYTES:
-            text = canvas_text(parse_canvas((root / path).read_bytes().decode("utf-8")))
+            board = parse_canvas((root / path).read_bytes().decode("utf-8"))
+            text = canvas_text(board)
+            notes = [n.file for n in board.nodes if n.type == "file" and n.file.endswith(".md")]
     except (OSError, UnicodeDecodeError, CanvasError):
-        text = ""
-    _TEXT[path] = (mtime_ns, text)
-    return text
+        pass
+    _BOARDS[path] = (mtime_ns, text, notes)
+    return text, notes
 
 
 def _file_node(db: Session, node: Node) -> str:

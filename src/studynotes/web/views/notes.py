@@ -24,6 +24,7 @@ from studynotes.htmltext import element_html, section_html
 from studynotes.paths import match_heading
 from studynotes.urls import file_url
 from studynotes.web import schemas as s
+from studynotes.web.views.canvas import boards_holding
 from studynotes.web.views.common import NotFound
 from studynotes.web.views.glossary import Glossary
 from studynotes.web.views.mentions import unlinked_mentions
@@ -166,6 +167,7 @@ def note_detail(db: Session, slug: str, glossary: Glossary) -> s.NoteDetail:
             if isinstance(f, list) and len(f) == 3
         ],
         headings=headings,
+        boards=boards_holding(db, note.path),
         html=note.html,
         links_out=links_out,
         backlinks=backlinks,
