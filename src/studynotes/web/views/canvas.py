@@ -69,7 +69,7 @@ def vault_root(db: Session) -> Path | None:
 def canvas_notes(db: Session, boards: list[str]) -> dict[str, list[str]]:
     """The note paths on each board's file nodes; a board that cannot be read has none."""
     root = vault_root(db)
-    stamps = dict(db.execute(select(Attachment.path, Attachment.mtime_ns)).tuples().all())
+    stamps = {p: m for p, m in db.execute(select(Attachment.path, Attachment.mtime_ns))}
     return {board: _board(root, board, stamps.get(board, 0))[1] for board in boards}
 
 
