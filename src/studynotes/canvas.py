@@ -286,3 +286,83 @@ def canvas_text(board: Board) -> str:
     words = [n.text for n in board.nodes if n.type == "text"]
     words += [n.label for n in board.nodes if n.label] + [e.label for e in board.edges if e.label]
     return "\n".join(w for w in words if w)
+
+
+_PRESETS = {"1": "#e93147", "2": "#ec7500", "3": "#e0ac00", "4": "#08b94e", "5": "#00bfbc",
+            "6": "#7852ee"}  # fmt: skip
+
+
+def _first_line(node: Node) -> str:
+    if node.type == "text":
+        for line in node.text.splitlines():
+            if line.strip():
+                return line.strip().lstrip("#>-*+ ").strip()[:40]
+        return ""
+    if node.type == "file":
+        return node.file.rsplit("/", 1)[-1].removesuffix(".md")[:40]
+    if node.type == "link":
+        return node.url[:40]
+    return node.label[:40]
+
+
+def thumbnail_svg(board: Board) -> str:
+    """A small picture of the board for an embed: cards as boxes with their first words,
+    groups dashed, edges as lines. A standalone SVG image: nothing in it runs."""
+    if not board.nodes:
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 80">'
+            '<text x="150" y="45" text-anchor="middle" font-family="sans-serif" font-size="16" '
+            'fill="#888">empty canvas</text></svg>'
+        )
+    pad = 40.0
+    left = min(n.x for n in board.nodes) - pad
+    top = min(n.y for n in board.nodes) - pad
+    width = max(n.x + n.width for n in board.nodes) + pad - left
+    height = max(n.y + n.height for n in board.nodes) + pad - top
+    size = max(width, height) / 600  # text stays legible at thumbnail size
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{_num(left)} {_num(top)} '
+        f'{_num(width)} {_num(height)}" font-family="sans-serif">'
+        f'<rect x="{_num(left)}" y="{_num(top)}" width="{_num(width)}" height="{_num(height)}" '
+        'fill="#f6f7f9"/>'
+    ]
+    by_id = {n.id: n for n in board.nodes}
+
+    def colour(value: str | None, default: str) -> str:
+        if value is None:
+            return default
+        return _PRESETS.get(value, value)
+
+    for node in board.nodes:
+        if node.type != "group":
+            continue
+        parts.append(
+            f'<rect x="{_num(node.x)}" y="{_num(node.y)}" width="{_num(node.width)}" '
+            f'height="{_num(node.height)}" rx="12" fill="none" stroke-dasharray="12 8" '
+            f'stroke-width="{_num(3 * size)}" stroke="{escape(colour(node.color, "#9aa0a6"))}"/>'
+        )
+    for edge in board.edges:
+        a, b = by_id[edge.from_node], by_id[edge.to_node]
+        parts.append(
+            f'<line x1="{_num(a.x + a.width / 2)}" y1="{_num(a.y + a.height / 2)}" '
+            f'x2="{_num(b.x + b.width / 2)}" y2="{_num(b.y + b.height / 2)}" '
+            f'stroke-width="{_num(3 * size)}" stroke="{escape(colour(edge.color, "#9aa0a6"))}"/>'
+        )
+    for node in board.nodes:
+        if node.type == "group":
+            continue
+        parts.append(
+            f'<rect x="{_num(node.x)}" y="{_num(node.y)}" width="{_num(node.width)}" '
+            f'height="{_num(node.height)}" rx="8" fill="#ffffff" stroke-width="{_num(3 * size)}" '
+            f'stroke="{escape(colour(node.color, "#c4c8cf"))}"/>'
+        )
+        label = _first_line(node)
+        room = max(4, int((node.width - 24 * size) / (10 * size)))  # characters that fit
+        label = label if len(label) <= room else label[: room - 1] + "…"
+        if label:
+            parts.append(
+                f'<text x="{_num(node.x + 12 * size)}" y="{_num(node.y + 28 * size)}" '
+                f'font-size="{_num(17 * size)}" fill="#333">{escape(label)}</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -24,3 +24,7 @@ def term_url(slug: str) -> str:
 
 def canvas_url(path: str) -> str:
     return "/canvas/" + quote(path, safe="/")
+
+
+def canvas_preview_url(path: str) -> str:
+    return "/canvas-preview/" + quote(path, safe="/")

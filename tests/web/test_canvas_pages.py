@@ -95,3 +95,18 @@ def test_a_note_on_a_board_lists_the_board_with_its_backlinks(
     shown = " ".join(page.split())
     assert 'On a board: <a class="internal-link" href="/canvas/Map.canvas">Map</a>' in shown
     assert other["boards"] == []
+
+
+def test_an_embedded_board_shows_a_picture_of_it(tmp_path: Path, small_vault: SmallVault) -> None:
+    settings, engine, _ = small_vault(tmp_path, NOTES)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        home = client.get("/api/notes/home").json()["html"]
+        picture = client.get("/canvas-preview/Map.canvas")
+        broken = client.get("/canvas-preview/boards/Broken.canvas")
+        missing = client.get("/canvas-preview/Nope.canvas")
+    engine.dispose()
+    assert '<img class="canvas-embed-preview" src="/canvas-preview/Map.canvas"' in home
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/svg+xml"
+    assert "An idea" in picture.text and "Topic" in picture.text and "<script" not in picture.text
+    assert broken.status_code == 200 and "cannot be shown" in broken.text
+    assert missing.status_code == 404

@@ -25,7 +25,7 @@ from studynotes.ingest.resolve import ResolvedLink
 from studynotes.media import AUDIO, IMAGE, VIDEO, suffix
 from studynotes.paths import VaultPath, match_heading
 from studynotes.sanitize import sanitize
-from studynotes.urls import canvas_url, file_url, note_url
+from studynotes.urls import canvas_preview_url, canvas_url, file_url, note_url
 
 _LINK = re.compile(r'<a data-sn-link="(-?\d+)"[^>]*>(.*?)</a>', re.DOTALL)
 _EMBED = re.compile(r'<span data-sn-embed="(-?\d+)"></span>')
@@ -116,9 +116,12 @@ def _media(link: ResolvedLink, path: VaultPath) -> str:
     if ext == ".canvas":
         href = _attr(canvas_url(path))
         label = escape(link.raw.display or name.removesuffix(".canvas"))
+        preview = _attr(canvas_preview_url(path))
         return (
             f'<a class="internal-link canvas-embed" href="{href}">'
-            f'<span aria-hidden="true">▦</span> {label} <span class="muted">canvas</span></a>'
+            f'<img class="canvas-embed-preview" src="{preview}" alt="" loading="lazy">'
+            f'<span class="canvas-embed-name"><span aria-hidden="true">▦</span> {label} '
+            '<span class="muted">canvas</span></span></a>'
         )
     if ext == ".pdf":
         return (

@@ -21,7 +21,7 @@ from studynotes.web.deps import GlossaryDep, SessionDep
 from studynotes.web.pagecache import CachedPage, PageCache
 from studynotes.web.search import run_search
 from studynotes.web.urls import folder_url
-from studynotes.web.views.canvas import canvas_view
+from studynotes.web.views.canvas import canvas_preview_svg, canvas_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -253,6 +253,19 @@ def canvas_page(request: Request, path: str, db: SessionDep) -> HTMLResponse:
     page = canvas_view(db, path, wanted)
     status = 422 if page.error else 200
     return _render(request, "canvas.html", page, page.name, status=status)
+
+
+@router.get("/canvas-preview/{path:path}")
+def canvas_preview(request: Request, path: str) -> Response:
+    """A small SVG picture of a board, for ``![[board.canvas]]``; a malformed board's
+    picture says so."""
+    root = Path(request.app.state.settings.vault).resolve()
+    wanted = _vault_file(root, path) if path.lower().endswith(".canvas") else None
+    if wanted is None:
+        raise views.NotFound(f"no canvas {path!r} in the vault")
+    svg = canvas_preview_svg(wanted)
+    headers = {"Cache-Control": "no-cache", "Content-Security-Policy": "default-src 'none'"}
+    return Response(svg, media_type="image/svg+xml", headers=headers)
 
 
 @router.get("/files/{path:path}")

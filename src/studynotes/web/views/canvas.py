@@ -17,6 +17,7 @@ from studynotes.canvas import (
     board_html,
     canvas_text,
     parse_canvas,
+    thumbnail_svg,
 )
 from studynotes.db.models import Attachment, Link, Meta, Note
 from studynotes.media import IMAGE, suffix
@@ -58,6 +59,20 @@ def canvas_view(db: Session, path: str, file: Path) -> CanvasPage:
         return page
     page.board = board_html(board, lambda node: _file_node(db, node))
     return page
+
+
+def canvas_preview_svg(file: Path) -> str:
+    """The board's thumbnail; a board that cannot be read gets one saying so."""
+    try:
+        if file.stat().st_size > MAX_BYTES:
+            raise CanvasError("too large")
+        return thumbnail_svg(parse_canvas(file.read_bytes().decode("utf-8")))
+    except (OSError, UnicodeDecodeError, CanvasError):
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 80"><text x="150" y="45" '
+            'text-anchor="middle" font-family="sans-serif" font-size="14" fill="#c0162f">'
+            "this canvas cannot be shown</text></svg>"
+        )
 
 
 def vault_root(db: Session) -> Path | None:
