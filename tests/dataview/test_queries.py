@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from studynotes.dataview.errors import QueryError
@@ -202,10 +200,6 @@ def test_a_query_that_cannot_run_shows_why_in_place(table: Table, query: str, me
 def test_errors_say_where(table: Table) -> None:
     with pytest.raises(QueryError, match=r"line 2, column 7"):
         parse_query("LIST\nWHERE )")
-
-
-def _values(result: Result) -> list[Any]:
-    return [v for _, v in result.rows]
 
 
 def test_date_today_is_a_date(table: Table) -> None:
