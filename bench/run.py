@@ -56,6 +56,7 @@ BENCH = Path(__file__).resolve().parent
 if __package__ in (None, ""):  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(BENCH.parent))
 
+from bench.dataview import DASHBOARD, live_query, query_cost, write_dashboard  # noqa: E402
 from bench.large import large_bounds, measure_large  # noqa: E402
 from bench.study import review_session  # noqa: E402
 from bench.vaultgen import GeneratedVault, generate  # noqa: E402
@@ -532,12 +533,16 @@ def measure_size(n: int, work: Path, procs: Processes, seed: int) -> dict[str, A
 
     log("generating the vault")
     vault = generate(vault_dir, n, seed=seed)
+    write_dashboard(vault_dir)  # one more note: ten queries over the others
     result["vault"] = {
         "notes": len(vault.notes),
         "terms": len(vault.terms),
         "megabytes": vault.total_bytes / 1e6,
         "generate_s": vault.seconds,
     }
+    if n <= REFERENCE_SIZE:
+        log("dataview: ten queries in-process")
+        result["dataview"] = query_cost(vault_dir)
 
     log("markdown-it floor")
     floor_s, floor_files = markdown_floor(vault_dir)
@@ -624,8 +629,8 @@ def _serve_phase(
         if status != 200:
             raise RuntimeError(f"/api/notes answered {status}")
         slugs = {row["path"]: row["slug"] for row in json.loads(body)}
-        if len(slugs) != n:
-            log(f"  warning: the server lists {len(slugs)} notes, expected {n}")
+        if len(slugs) != n + 1:  # the generated notes and the dashboard
+            log(f"  warning: the server lists {len(slugs)} notes, expected {n + 1}")
         ordered = [p for p in vault.notes if p in slugs]
         picks = [ordered[(2 * i + 1) * len(ordered) // (2 * LIVE_EDITS)] for i in range(LIVE_EDITS)]
 
@@ -645,6 +650,9 @@ def _serve_phase(
         log("note page latency, first and repeat views")
         first, _ = latency(client, distinct, warmup)
         repeat, _ = latency(client, measured, [])
+        # After the warm-up, like the other first views: the page was never requested.
+        log("dataview: the dashboard's first view, and an edit it reads")
+        dashboard = live_query(client.get, vault_dir, slugs[DASHBOARD], ordered[-1])
 
         queries = search_queries(vault, LATENCY_REQUESTS + LATENCY_WARMUP, rng)
         search_paths = [f"/api/search?q={quote(q)}" for _, q in queries]
@@ -681,6 +689,7 @@ def _serve_phase(
         {
             "serve_start_s": started_in,
             "live_update": asdict(live),
+            "dashboard": dashboard,
             "server": {
                 "page_first": asdict(first),
                 "page_repeat": asdict(repeat),
@@ -890,6 +899,9 @@ ABSOLUTE_ROWS: list[Row] = [
     ("index peak RSS, largest process (MB)", _field("index.full.peak_rss_mb", ",.0f")),
     ("index peak RSS, whole tree (MB)", _field("index.full.peak_tree_rss_mb", ",.0f")),
     ("live update median (min-max) (s)", _live_cell),
+    ("dashboard (10 queries): first view (ms)", _field("dashboard.first_view_ms", ".1f")),
+    ("dashboard: run 10 queries in-process (ms)", _field("dataview.ten_queries_ms", ".1f")),
+    ("dashboard: edit a note it reads, live (s)", _field("dashboard.live_s", ".2f")),
     ("page p50, first view (ms)", _field("server.page_first.p50_ms", ".2f")),
     ("page p99, first view (ms)", _field("server.page_first.p99_ms", ".2f")),
     ("page p50, repeat view (ms)", _field("server.page_repeat.p50_ms", ".2f")),

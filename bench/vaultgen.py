@@ -157,6 +157,7 @@ _CJK_SENTENCES = (
 CJK_WORDS = ("注意力", "学习率", "检索增强", "梯度裁剪", "量化", "分布式训练", "自己注意")
 
 _CJK_NAMES = ("李雷", "韩梅梅", "王小明", "张伟", "佐藤", "田中")
+_STATUS = ("to learn", "learning", "to review", "done")
 _CJK_STATUS = ("草稿", "完成", "待复习", "进行中")
 
 _H2 = (
@@ -591,6 +592,12 @@ class _Writer:
             lines.append(f"status: {rng.choice(_CJK_STATUS)}")
         elif rng.random() < 0.2:
             lines.append(f"rating: {rng.randint(1, 5)}")
+        # Fields for queries to read, from their own stream so the rest of the vault is as
+        # it was before they existed.
+        extra = random.Random(i)
+        if not note.cjk and extra.random() < 0.4:
+            lines.append(f"status: {extra.choice(_STATUS)}")
+            lines.append(f"difficulty: {extra.randint(1, 5)}")
         lines.append("---")
         return "\n".join(lines)
 
@@ -619,6 +626,10 @@ class _Writer:
             out += [f"- {self.sentence()} ^{block}", ""]
         cards, deck = self.cards(i, note)
         out += cards
+        extra = random.Random(-i - 1)
+        if extra.random() < 0.3:  # an inline field, as students log reviews
+            out += [f"Last reviewed:: 2024-{extra.randint(1, 12):02d}-{extra.randint(1, 28):02d}"]
+            out += [""]
         out += [f"Tags: #{_tag(note)} #{_tag(note).split('/')[0]}/review{deck}"]
         if note.cjk:
             out[-1] += " #笔记"

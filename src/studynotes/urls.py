@@ -20,3 +20,11 @@ def file_url(path: str) -> str:
 
 def term_url(slug: str) -> str:
     return "/glossary/" + quote(slug, safe="")
+
+
+def canvas_url(path: str) -> str:
+    return "/canvas/" + quote(path, safe="/")
+
+
+def canvas_preview_url(path: str) -> str:
+    return "/canvas-preview/" + quote(path, safe="/")

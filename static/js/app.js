@@ -1,6 +1,7 @@
 // Entry point: starts each enhancement on its own, so one failing never stops the others.
 import { initDiagrams } from "./diagrams.js";
 import { initExplorer } from "./explorer.js";
+import { initCanvas } from "./canvas.js";
 import { initGraphs } from "./graph.js";
 import { initLive } from "./live.js";
 import { closePreviews, initPreviews } from "./preview.js";
@@ -28,6 +29,7 @@ start("diagrams", () => initDiagrams());
 start("graph", initGraphs);
 start("review", initReview);
 start("due badge", () => initDueBadge().catch(() => {}));
+start("canvas", initCanvas);
 start("live", () =>
   initLive({
     onUpdate(note, skipFirstHeading) {

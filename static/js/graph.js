@@ -594,7 +594,7 @@ class GraphView {
   open(i) {
     const node = this.nodes[i];
     if (node.kind === "folder") window.location.assign(graphUrl({ folder: node.folder }));
-    else window.location.assign(noteUrl(node.id));
+    else window.location.assign(node.url || noteUrl(node.id));
   }
 
   point(e) {

@@ -42,11 +42,17 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def server(session_servers: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The bundled vault, served on a free loopback port, stopped at the end."""
+def served_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bundled vault: the one ``server`` serves, for tests that edit it."""
     vault = tmp_path_factory.mktemp("browser") / "notes"
     shutil.copytree(REPO / "notes", vault)
-    base: str = session_servers.start(vault)
+    return vault
+
+
+@pytest.fixture(scope="session")
+def server(session_servers: Any, served_vault: Path) -> str:
+    """The bundled vault, served on a free loopback port, stopped at the end."""
+    base: str = session_servers.start(served_vault)
     return base
 
 

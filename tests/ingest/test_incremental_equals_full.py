@@ -85,6 +85,26 @@ LINE = st.one_of(
             "",
         ]
     ),
+    # Queries read other notes' fields, tags, tasks and links: an edit to any of those
+    # must render the query's page again.
+    st.builds(
+        lambda k, v: f"{k}:: {v}",
+        st.sampled_from(["status", "rank"]),
+        st.sampled_from(["done", "open", "3", "2024-01-05", "[[Beta]]"]),
+    ),
+    st.builds(lambda v: f"A line with [rank:: {v}] inside.", st.sampled_from(["1", "2"])),
+    st.sampled_from(["- [ ] open task", "- [x] done task"]),
+    st.sampled_from(
+        [
+            "```dataview\nLIST status FROM #topic\n```",
+            "```dataview\nTABLE rank, file.inlinks WHERE rank SORT rank DESC\n```",
+            '```dataview\nLIST FROM [[Beta]] OR "sub" WHERE status != "done"\n```',
+            "```dataview\nTASK WHERE !completed\n```",
+            "```dataview\nTABLE length(rows) GROUP BY status\n```",
+            "```dataview\nLIST FROM outgoing([[Alpha]])\n```",
+            "```dataview\nLIST WHERE nope(\n```",
+        ]
+    ),
 )
 
 

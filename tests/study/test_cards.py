@@ -30,6 +30,8 @@ def cards(text: str, path: str = "Notes/A.md") -> list[tuple[str, str, str, int]
         ("Transformer\n??\nAttention layers stacked.\n",
          [("multiline", "Transformer", "Attention layers stacked.", 1),
           ("multiline-reversed", "Attention layers stacked.", "Transformer", 2)]),
+        (FLASH + "Capital of France:: Paris\n",  # in a flashcard note, any `::` line
+         [("basic", "Capital of France", "Paris", 4)]),
         (FLASH + "The ==model== uses ==attention==.\n",
          [("cloze", "The […] uses ==attention==.", "The ==model== uses ==attention==.", 4),
           ("cloze", "The ==model== uses […].", "The ==model== uses ==attention==.", 4)]),
@@ -48,6 +50,8 @@ def test_each_card_syntax_makes_its_cards(text: str, want: list[tuple[str, str, 
         "$$\na::b\n$$\n",
         "%%\nQ::A\n%%\n",
         "---\ntitle: a::b\n---\nText.\n",
+        "Last reviewed:: 2024-02-12\n",  # a Dataview field, outside a flashcard note
+        "Rated [difficulty:: 3] and (status:: done).\n",
     ],
 )
 def test_what_is_never_a_card(text: str) -> None:
@@ -86,9 +90,11 @@ def test_malformed_cards_are_reported_with_their_line() -> None:
 
 
 def test_a_question_answer_line_is_never_a_glossary_label() -> None:
-    note = parse_note(VaultPath("A.md"), "**RAG**:: retrieval then generation\n")
+    note = parse_note(VaultPath("A.md"), FLASH + "**RAG**:: retrieval then generation\n")
     assert note.terms == []
     assert [c.front for c in note.cards] == ["**RAG**"]
+    field = parse_note(VaultPath("A.md"), "**RAG**:: retrieval then generation\n")
+    assert field.terms == [] and field.cards == []  # outside flashcard notes: a Dataview field
     plain = parse_note(VaultPath("A.md"), "**RAG**: retrieval then generation.\n")
     assert [t.name for t in plain.terms] == ["RAG"]
 

@@ -103,6 +103,8 @@ def bold_first(ctx: LineContext) -> TermCandidate | None:
     if raw.endswith(("?", "\uff1f")):
         return _what_is(ctx, raw, close + 1, None)
 
+    if first_after.lstrip().startswith("::") or raw.endswith("::"):
+        return None  # `**Key**:: value` is a field or a card, never a definition
     if raw.endswith((":", "\uff1a")):
         name = raw[:-1].rstrip()
         return _colon_term(ctx, name, None, close + 1, None)

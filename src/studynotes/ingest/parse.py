@@ -14,6 +14,7 @@ from studynotes.glossary.candidate import definition
 from studynotes.glossary.extract import TermCandidate, extract_terms
 from studynotes.markdown import PARSER_VERSION, make_parser
 from studynotes.markdown.facts import BlockFact, HeadingFact, RawLink, TagFact, facts
+from studynotes.markdown.fields import DataviewFacts, dataview_facts
 from studynotes.markdown.inline import inline_text
 from studynotes.paths import VaultPath, note_title
 from studynotes.sanitize import sanitize
@@ -63,6 +64,13 @@ class ParsedNote:
     cards: list[CardFact] = field(default_factory=list)
     card_problems: list[CardProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What queries read (``studynotes.dataview``): properties and inline fields merged,
+    # the inline fields as written ([key, value, line]), tasks ([text, done, line]), and
+    # the note's own ``dataview`` fences.
+    fields: dict[str, Any] = field(default_factory=dict)
+    inline_fields: list[list[Any]] = field(default_factory=list)
+    tasks: list[list[Any]] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
     version: str = PARSER_VERSION
 
     def facts_dict(self) -> dict[str, Any]:
@@ -127,7 +135,8 @@ class ParsedNote:
 
 _FACT_SCALARS = (
     "path", "title", "aliases", "cssclasses", "created", "glossary_flag", "glossary_off",
-    "opens_with_paragraph", "words", "warnings", "version",
+    "opens_with_paragraph", "words", "warnings", "fields", "inline_fields", "tasks", "queries",
+    "version",
 )  # fmt: skip
 
 
@@ -204,6 +213,7 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
             seen_tags.add(tag.name.casefold())
             note.tags.append(tag)
     note.headings, note.blocks, note.links = found.headings, found.blocks, found.links
+    _dataview(note, dataview_facts(env))
 
     options = md.options
     parts: list[str] = []
@@ -262,6 +272,20 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
     except Exception as exc:  # a glossary bug must not cost the reader the note
         note.warnings.append(f"glossary extraction failed: {type(exc).__name__}: {exc}")
     return note
+
+
+def _dataview(note: ParsedNote, found: DataviewFacts) -> None:
+    """Properties first, then inline fields; a key written twice holds a list."""
+    merged: dict[str, Any] = dict(note.frontmatter)
+    inline: dict[str, list[str]] = {}
+    for key, value, _ in found.fields:
+        inline.setdefault(key, []).append(value)
+    for key, values in inline.items():
+        merged[key] = values[0] if len(values) == 1 else values
+    note.fields = merged
+    note.inline_fields = [[k, v, line] for k, v, line in found.fields]
+    note.tasks = [[text, done, line] for text, done, line in found.tasks]
+    note.queries = list(found.queries)
 
 
 def folder_of(path: VaultPath) -> str:

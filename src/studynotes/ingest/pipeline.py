@@ -16,11 +16,12 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Engine
 
 from studynotes.config import Settings
+from studynotes.dataview.pages import Table, build_table
 from studynotes.db.session import index_lock, settle
 from studynotes.glossary.collect import GlossaryTerm
 from studynotes.glossary.marks import MarkTerm, TermMatcher, strip_line_marks
 from studynotes.ingest import plan, store
-from studynotes.ingest.discover import Inventory, check_vault, discover
+from studynotes.ingest.discover import FileInfo, Inventory, check_vault, discover
 from studynotes.ingest.glossary import vault_terms
 from studynotes.ingest.memo import Glossary, Memo, NoteMemo, load_memo, new_generation
 from studynotes.ingest.memo import read_generation as _generation
@@ -252,12 +253,18 @@ def _render_and_store(
         p: old[p].links_fp if last.get(p) is links else plan.links_fp(links, slugs)
         for p, links in resolved.links.items()
     }
-    inputs = plan.Inputs(parsed.hashes, link_fps, resolved.marks_fp, resolved.owned, config)
+    files = {f.path: f for f in inventory.notes}
+    dataview = _dataview(notes, resolved.links, files, parsed.hashes)
+    inputs = plan.Inputs(
+        parsed.hashes, link_fps, resolved.marks_fp, resolved.owned, config, dataview
+    )
     paths, relink = plan.to_render(notes, fresh, memo, inputs)
+    table = _query_table(notes, resolved.links, files, slugs, paths)
 
     context = RenderContext(
-        slugs, resolved.marks, settings.embed_depth, settings.term_marks, where=dict(parsed.where)
-    )
+        slugs, resolved.marks, settings.embed_depth, settings.term_marks,
+        where=dict(parsed.where), table=table,
+    )  # fmt: skip
     renderer = Renderer(
         context,
         matcher=resolved.matcher,
@@ -273,7 +280,6 @@ def _render_and_store(
     term_rows = [store.term_row(t) for t in resolved.terms]
     clock = report.lap("resolve", clock)
 
-    files = {f.path: f for f in inventory.notes}
     live_old = {p: m for p, m in old.items() if p in notes}
     changes = store.Changes(
         files={p: files[p] for p in notes},
@@ -327,6 +333,48 @@ def _render_and_store(
         glossary=Glossary(resolved.collected, resolved.marks_fp, resolved.matcher),
         term_rows=term_rows,
     )
+
+
+def _dataview(
+    notes: dict[VaultPath, ParsedNote],
+    links: dict[VaultPath, list[ResolvedLink]],
+    files: dict[VaultPath, FileInfo],
+    hashes: dict[VaultPath, str],
+) -> str:
+    """The ``dataview`` input's fingerprint; empty when no note holds a query."""
+    if not any(n.queries for n in notes.values()):
+        return ""
+    stamps = {p: (files[p].mtime_ns, files[p].size) for p in notes}
+    return plan.dataview_fp({p: hashes[p] for p in notes}, links, stamps)
+
+
+def _query_table(
+    notes: dict[VaultPath, ParsedNote],
+    links: dict[VaultPath, list[ResolvedLink]],
+    files: dict[VaultPath, FileInfo],
+    slugs: dict[VaultPath, str],
+    paths: list[VaultPath],
+) -> Table | None:
+    """The rows queries run over, built only when a page rendered this run shows a query:
+    its own, or one in a note it embeds (however deeply)."""
+    showing = {p for p, n in notes.items() if n.queries}
+    if not showing:
+        return None
+    grew = True
+    while grew:
+        more = {
+            p for p, found in links.items() if p not in showing
+            and any(link.raw.kind == "embed" and link.path in showing for link in found)
+        }  # fmt: skip
+        showing |= more
+        grew = bool(more)
+    if not any(p in showing for p in paths):
+        return None
+    rows = (
+        (p, n, [link.path for link in links.get(p, ())], files[p].mtime_ns, files[p].size)
+        for p, n in notes.items()
+    )
+    return build_table(rows, {str(p): s for p, s in slugs.items()})
 
 
 def warm_state(settings: Settings, engine: Engine, state: IndexState) -> None:

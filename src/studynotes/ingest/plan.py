@@ -8,6 +8,8 @@ worked out again if and only if one of them changed. The inputs, by name:
 ``marks``    the glossary's names and slugs, in order: what every page's term marks read.
 ``owned:P``  the terms P itself defines, with their lines (a definition is never marked).
 ``config``   the parser version and the settings rendering and the glossary read.
+``dataview`` every note's content hash, where its links land and its file stamps: all a
+             query can read of it. Read by every page holding a ``dataview`` query.
 
 The rules, for ``studynotes index`` and the server's watcher alike:
 
@@ -152,6 +154,23 @@ def same_glossary(
     return all(glossary_facts(before[path]) == glossary_facts(note) for path, note in fresh.items())
 
 
+def dataview_fp(
+    hashes: Mapping[VaultPath, str],
+    links: Mapping[VaultPath, list[ResolvedLink]],
+    stamps: Mapping[VaultPath, tuple[int, int]],
+) -> str:
+    """What ``dataview`` stands for: what a query can read of each note. Its fields, tags,
+    tasks and aliases come from its bytes (the content hash); its links' landings and its
+    file stamps from elsewhere. Hashes, not the facts themselves: this is worked out on
+    every run, and any edit changes a note's stamps anyway."""
+    return fingerprint(
+        [
+            (p, h, tuple(link.path for link in links.get(p, ())), stamps.get(p))
+            for p, h in sorted(hashes.items())
+        ]
+    )
+
+
 class Inputs:
     """The current fingerprint of each named input (see the module's docstring)."""
 
@@ -162,10 +181,12 @@ class Inputs:
         marks: str,
         owned: Mapping[str, str],
         config: str,
+        dataview: str = "",
     ) -> None:
         self.hashes, self.links, self.marks, self.owned, self.config = (
             hashes, links, marks, owned, config,
         )  # fmt: skip
+        self.dataview = dataview
 
     def get(self, name: str) -> str | None:
         kind, _, path = name.partition(":")
@@ -179,6 +200,8 @@ class Inputs:
             return self.marks
         if kind == "config":
             return self.config
+        if kind == "dataview":
+            return self.dataview
         return None
 
     def record(self, reads: Iterable[str]) -> dict[str, str]:

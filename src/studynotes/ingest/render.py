@@ -17,15 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
+from studynotes.dataview.pages import Table
+from studynotes.dataview.render import error_html, query_html
 from studynotes.glossary.marks import MarkMode, TermMatcher
 from studynotes.ingest.parse import ParsedNote
 from studynotes.ingest.resolve import ResolvedLink
 from studynotes.media import AUDIO, IMAGE, VIDEO, suffix
 from studynotes.paths import VaultPath, match_heading
-from studynotes.urls import file_url, note_url
+from studynotes.sanitize import sanitize
+from studynotes.urls import canvas_preview_url, canvas_url, file_url, note_url
 
 _LINK = re.compile(r'<a data-sn-link="(-?\d+)"[^>]*>(.*?)</a>', re.DOTALL)
 _EMBED = re.compile(r'<span data-sn-embed="(-?\d+)"></span>')
+_QUERY = re.compile(r'<div class="dataview-query" data-sn-query="(\d+)"></div>')
 
 
 @dataclass(slots=True)
@@ -43,6 +47,7 @@ class Vault:
     _full: dict[VaultPath, ParsedNote] = field(default_factory=dict)
     _stack: list[VaultPath] = field(default_factory=list)
     reads: set[str] = field(default_factory=set)  # the inputs handed out since last cleared
+    table: Table | None = None  # every note as a query row; None when no note has a query
 
     def full(self, path: VaultPath) -> ParsedNote:
         """The note's whole parse (its body included), loaded once."""
@@ -72,6 +77,8 @@ def _link_html(vault: Vault, link: ResolvedLink | None, inner: str) -> str:
             f'data-target="{_attr(target)}" title="{_attr(title)}">{inner}</span>'
         )
     if not link.is_note:
+        if suffix(link.path) == ".canvas":  # a board is a page of its own
+            return f'<a class="internal-link" href="{_attr(canvas_url(link.path))}">{inner}</a>'
         return f'<a class="internal-link file-link" href="{_attr(file_url(link.path))}">{inner}</a>'
     slug = vault.slugs[link.path]
     href = note_url(slug, link.anchor)
@@ -106,6 +113,16 @@ def _media(link: ResolvedLink, path: VaultPath) -> str:
         return f'<audio class="embed-audio" controls src="{src}"></audio>'
     if ext in VIDEO:
         return f'<video class="embed-video" controls src="{src}"></video>'
+    if ext == ".canvas":
+        href = _attr(canvas_url(path))
+        label = escape(link.raw.display or name.removesuffix(".canvas"))
+        preview = _attr(canvas_preview_url(path))
+        return (
+            f'<a class="internal-link canvas-embed" href="{href}">'
+            f'<img class="canvas-embed-preview" src="{preview}" alt="" loading="lazy">'
+            f'<span class="canvas-embed-name"><span aria-hidden="true">▦</span> {label} '
+            '<span class="muted">canvas</span></span></a>'
+        )
     if ext == ".pdf":
         return (
             f'<object class="embed-pdf" data="{src}" type="application/pdf">'
@@ -164,7 +181,20 @@ def finalize(vault: Vault, path: VaultPath, html: str) -> str:
         return links[i] if 0 <= i < len(links) else None
 
     html = _LINK.sub(lambda m: _link_html(vault, pick(m.group(1)), m.group(2)), html)
-    return _EMBED.sub(lambda m: _embed_html(vault, pick(m.group(1))), html)
+    html = _EMBED.sub(lambda m: _embed_html(vault, pick(m.group(1))), html)
+    if "data-sn-query" in html:
+        html = _QUERY.sub(lambda m: _query(vault, path, int(m.group(1))), html)
+    return html
+
+
+def _query(vault: Vault, path: VaultPath, index: int) -> str:
+    """A ``dataview`` fence's results; they read every note's query facts (``dataview``)."""
+    queries = vault.full(path).queries
+    source = queries[index] if index < len(queries) else ""
+    vault.reads.add("dataview")
+    if vault.table is None:
+        return error_html("the vault's notes are not available to queries here", source)
+    return sanitize(query_html(source, vault.table, path))
 
 
 def render_note(vault: Vault, path: VaultPath) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from studynotes.dataview.pages import Table
 from studynotes.db.jsontext import RawJSON
 from studynotes.glossary.marks import MarkMode, MarkTerm, TermMatcher
 from studynotes.ingest.parse import ParsedNote, parse_note
@@ -104,6 +105,7 @@ class RenderContext:
     scratch: str | None = None
     where: dict[VaultPath, Locator] = field(default_factory=dict)
     db_url: str | None = None  # where notes that were not parsed this run are read from
+    table: Table | None = None  # what queries read (None: no note holds one)
 
 
 @dataclass(slots=True)
@@ -178,6 +180,7 @@ class Renderer:
             matcher=self.matcher,
             mark_mode=ctx.mark_mode,
             loader=self.load,
+            table=ctx.table,
         )
 
     def render(

@@ -13,6 +13,7 @@ from studynotes.markdown.callouts import callouts_plugin
 from studynotes.markdown.code import code_plugin, highlight_code
 from studynotes.markdown.collect import collect_plugin
 from studynotes.markdown.comments import comments_plugin
+from studynotes.markdown.fields import fields_plugin
 from studynotes.markdown.highlights import highlights_plugin
 from studynotes.markdown.indented_lists import indented_lists_plugin
 from studynotes.markdown.math import math_plugin
@@ -23,7 +24,7 @@ from studynotes.markdown.wikilinks import wikilinks_plugin
 from studynotes.urls import tag_url
 
 # Bumped whenever parsing or rendering output changes, so cached parses are redone.
-PARSER_VERSION = "12"
+PARSER_VERSION = "14"
 
 
 @cache
@@ -52,4 +53,5 @@ def make_parser() -> MarkdownIt:
     md.use(wikilinks_plugin)
     md.use(tags_plugin, tag_url=tag_url)
     md.use(collect_plugin)
+    md.use(fields_plugin)  # before collecting, which must stay the last core rule
     return md

@@ -51,10 +51,21 @@ def code_plugin(md: MarkdownIt, *, highlight: bool = True) -> None:
         options: OptionsDict,
         env: EnvType,
     ) -> str:
-        """Send mermaid fences to the diagram renderer untouched; others go on as before."""
+        """Mermaid fences go to the diagram renderer untouched, query fences become
+        placeholders, script fences are shown as code; others go on as before."""
         token = tokens[idx]
-        if _language(token.info) == "mermaid":
+        language = _language(token.info)
+        if language == "mermaid":
             return f'<pre class="mermaid">{escapeHtml(token.content)}</pre>\n'
+        if language == "dataview" and "query" in token.meta:
+            # Filled with the query's results when the page is rendered (``dataview``).
+            return f'<div class="dataview-query" data-sn-query="{token.meta["query"]}"></div>\n'
+        if language == "dataviewjs":
+            return (
+                '<div class="dataview-js"><p class="dataview-js-note">This dataviewjs block '
+                "is shown as written: scripts from notes never run here.</p>"
+                f"{highlight_code(token.content, 'javascript', '')}</div>\n"
+            )
         if previous is not None:
             return previous(tokens, idx, options, env)
         return highlight_code(token.content, _language(token.info), "") + "\n"

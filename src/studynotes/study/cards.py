@@ -185,13 +185,28 @@ def find_cards(source: str, path: str, tags: list[str]) -> FoundCards:
                 if rest and cloze_note:
                     _clozes(rest, deck, found)
                 rest = []
-            elif "::" in _masked(text):
+            elif "::" in _without_fields(_masked(text), cloze_note):
                 _one_line(number, text, deck, found)
             else:
                 rest.append((number, text))
         if cloze_note and rest:
             _clozes(rest, deck, found)
     return found
+
+
+# Dataview's inline fields share the separator: `[key:: value]` and `(key:: value)` anywhere,
+# and, outside notes tagged for flashcards, a line `Key:: value` whose key reads as a field
+# name (a space after `::`, no question). Cards are written `Question::Answer`, and in
+# flashcard notes every `::` line is a card, as in the spaced-repetition plugin.
+_BRACKETED_FIELD = re.compile(r"\[[^\[\]]*?::[^\[\]]*\]|\([^()]*?::[^()]*\)")
+_FIELD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?[^:?\s][^:?]{0,39}(?<!\s)::\s+\S")
+
+
+def _without_fields(text: str, flashcard_note: bool) -> str:
+    text = _BRACKETED_FIELD.sub("", text)
+    if not flashcard_note and ":::" not in text and _FIELD_LINE.match(text):
+        return ""
+    return text
 
 
 def _add(

@@ -76,6 +76,17 @@ class TreeEntryOut(BaseModel):
     notes: int = Field(description="for a folder, the notes anywhere below it")
 
 
+class InlineField(BaseModel):
+    key: str
+    value: str = Field(description="as written after the '::'")
+    line: int
+
+
+class BoardRef(BaseModel):
+    name: str
+    url: str
+
+
 class NoteDetail(BaseModel):
     slug: str
     title: str
@@ -83,6 +94,12 @@ class NoteDetail(BaseModel):
     tags: list[str]
     aliases: list[str]
     frontmatter: dict[str, Any]
+    inline_fields: list[InlineField] = Field(
+        default_factory=list, description="`key:: value` fields written in the note's text"
+    )
+    boards: list[BoardRef] = Field(
+        default_factory=list, description="canvas boards with this note on one of their cards"
+    )
     headings: list[HeadingOut]
     html: str
     links_out: list[LinkOut]
@@ -118,6 +135,7 @@ class GraphNode(BaseModel):
     degree: int
     kind: Literal["note", "folder"] = "note"
     count: int = Field(default=1, description="for a folder node, the notes it stands for")
+    url: str | None = Field(default=None, description="where the node opens, if not a note")
 
 
 class GraphEdge(BaseModel):
@@ -203,10 +221,18 @@ class NoteHitOut(BaseModel):
     tags: list[str]
 
 
+class BoardHitOut(BaseModel):
+    name: str
+    path: str
+    url: str
+    snippet: str = Field(default="", description="text on the board around the first match")
+
+
 class SearchOut(BaseModel):
     query: str
     terms: list[TermHitOut]
     notes: list[NoteHitOut]
+    boards: list[BoardHitOut] = Field(default_factory=list, description="canvas boards")
     notes_for: str | None = None  # the term a misspelled query was taken for, if any
 
 

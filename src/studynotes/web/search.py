@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from studynotes.db.search import search
 from studynotes.web import schemas as s
+from studynotes.web.views.canvas import find_boards
 
 MAX_QUERY = 200
 
@@ -35,4 +36,5 @@ def run_search(db: Session, q: str, *, limit: int = 20) -> s.SearchOut:
             for n in found.notes
         ],
         notes_for=found.notes_for,
+        boards=find_boards(db, q, limit=limit),
     )

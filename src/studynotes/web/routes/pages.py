@@ -24,6 +24,7 @@ from studynotes.web.explorer import explorer_html
 from studynotes.web.pagecache import CachedPage, PageCache
 from studynotes.web.search import run_search
 from studynotes.web.urls import folder_url
+from studynotes.web.views.canvas import canvas_preview_svg, canvas_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -141,7 +142,8 @@ def _note_context(note: s.NoteDetail) -> dict[str, Any]:
             neighbours.setdefault(link.resolved_slug, _link_name(link))
     return {
         "dup_title": dup_title,
-        "properties": [(key, *_property(value)) for key, value in note.frontmatter.items()],
+        "properties": [(key, *_property(value)) for key, value in note.frontmatter.items()]
+        + [(f.key, "inline", f.value) for f in note.inline_fields],
         "toc": [(h, h.level - top + 1) for h in toc] if len(toc) > 1 else [],
         "crumbs": [(c, folder_url(c.folder)) for c in note.breadcrumbs],
         "backlinks": [(b, _href(b.slug)) for b in note.backlinks],
@@ -304,6 +306,31 @@ def export_deck(deck: str, db: SessionDep) -> Response:
         media_type="application/octet-stream",
         headers={"Content-Disposition": f'attachment; filename="{package.filename}"'},
     )
+
+
+@router.get("/canvas/{path:path}", response_class=HTMLResponse)
+def canvas_page(request: Request, path: str, db: SessionDep) -> HTMLResponse:
+    """A ``.canvas`` board drawn as a page; a malformed one gets a page saying why."""
+    root = Path(request.app.state.settings.vault).resolve()
+    wanted = _vault_file(root, path) if path.lower().endswith(".canvas") else None
+    if wanted is None:
+        raise views.NotFound(f"no canvas {path!r} in the vault")
+    page = canvas_view(db, path, wanted)
+    status = 422 if page.error else 200
+    return _render(request, "canvas.html", page, page.name, status=status)
+
+
+@router.get("/canvas-preview/{path:path}")
+def canvas_preview(request: Request, path: str) -> Response:
+    """A small SVG picture of a board, for ``![[board.canvas]]``; a malformed board's
+    picture says so."""
+    root = Path(request.app.state.settings.vault).resolve()
+    wanted = _vault_file(root, path) if path.lower().endswith(".canvas") else None
+    if wanted is None:
+        raise views.NotFound(f"no canvas {path!r} in the vault")
+    svg = canvas_preview_svg(wanted)
+    headers = {"Cache-Control": "no-cache", "Content-Security-Policy": "default-src 'none'"}
+    return Response(svg, media_type="image/svg+xml", headers=headers)
 
 
 @router.get("/files/{path:path}")

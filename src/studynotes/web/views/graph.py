@@ -17,8 +17,10 @@ from typing import Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from studynotes.db.models import Link, Note, NoteTag, Tag
+from studynotes.db.models import Attachment, Link, Note, NoteTag, Tag
+from studynotes.urls import canvas_url
 from studynotes.web import schemas as s
+from studynotes.web.views.canvas import canvas_notes
 from studynotes.web.views.common import tags_by_note
 from studynotes.web.views.notes import note_row
 
@@ -60,7 +62,47 @@ def _note_graph(
         )
         for n in notes
     ]
+    if ids is None:  # the whole vault, note by note: its canvas boards too
+        _add_canvases(db, nodes, edges, {n.path: n.slug for n in notes})
     return s.Graph(nodes=nodes, edges=edges, level=level, total_notes=total)
+
+
+def _add_canvases(
+    db: Session, nodes: list[s.GraphNode], edges: list[s.GraphEdge], slugs: dict[str, str]
+) -> None:
+    """Canvas boards as nodes: linked from the notes that link to them, and linking to the
+    notes on them (read from the index: the links and the boards' own files)."""
+    boards = [p for (p,) in db.execute(select(Attachment.path)) if p.endswith(".canvas")]
+    if not boards:
+        return
+    linking = db.execute(
+        select(Note.slug, Link.target_file).join(Link, Link.source_id == Note.id)
+        .where(Link.target_file.in_(boards)).distinct()
+    ).all()  # fmt: skip
+    on_board = canvas_notes(db, boards)
+    degree: Counter[str] = Counter()
+    for slug, board in linking:
+        if board is None:
+            continue
+        edges.append(s.GraphEdge(source=slug, target=_canvas_id(board)))
+        degree[board] += 1
+    for board, paths in on_board.items():
+        for path in paths:
+            if path in slugs:
+                edges.append(s.GraphEdge(source=_canvas_id(board), target=slugs[path]))
+                degree[board] += 1
+    for board in boards:
+        name = posixpath.basename(board).removesuffix(".canvas")
+        nodes.append(
+            s.GraphNode(
+                id=_canvas_id(board), title=f"{name} (canvas)", folder=posixpath.dirname(board),
+                tags=[], degree=degree[board], url=canvas_url(board),
+            )
+        )  # fmt: skip
+
+
+def _canvas_id(path: str) -> str:
+    return "canvas:" + path
 
 
 def _most_linked(db: Session, ids: Iterable[int], limit: int) -> set[int]:

@@ -24,13 +24,21 @@ from studynotes.htmltext import element_html, section_html
 from studynotes.paths import match_heading
 from studynotes.urls import file_url
 from studynotes.web import schemas as s
+from studynotes.web.views.canvas import boards_holding
 from studynotes.web.views.common import NotFound
 from studynotes.web.views.glossary import Glossary
 from studynotes.web.views.mentions import unlinked_mentions
 
 # The statements of a note page are built once: building a statement cost more than running it.
 _NOTE = select(
-    Note.id, Note.slug, Note.title, Note.path, Note.frontmatter, Note.html, Note.updated
+    Note.id,
+    Note.slug,
+    Note.title,
+    Note.path,
+    Note.frontmatter,
+    Note.html,
+    Note.updated,
+    Note.parsed["inline_fields"].label("inline_fields"),
 ).where(Note.slug == bindparam("slug"))
 # A note's aliases (kind 0, in order), tags (1, by name) and headings (2, in order) in one
 # statement: each statement cost a first view ~50 µs of SQLAlchemy for ~10 µs of SQLite.
@@ -153,7 +161,13 @@ def note_detail(db: Session, slug: str, glossary: Glossary) -> s.NoteDetail:
         tags=tags,
         aliases=aliases,
         frontmatter=fm,
+        inline_fields=[
+            s.InlineField(key=str(f[0]), value=str(f[1]), line=int(f[2]))
+            for f in note.inline_fields or []
+            if isinstance(f, list) and len(f) == 3
+        ],
         headings=headings,
+        boards=boards_holding(db, note.path),
         html=note.html,
         links_out=links_out,
         backlinks=backlinks,
