@@ -347,6 +347,16 @@ class GraphView {
     if (animate) this.requestDraw();
   }
 
+  /** The view is moving: with many edges, frames draw the nodes only until it rests. */
+  moved() {
+    this.moving = true;
+    clearTimeout(this.restTimer);
+    this.restTimer = setTimeout(() => {
+      this.moving = false;
+      this.requestDraw();
+    }, 160);
+  }
+
   zoomAt(sx, sy, factor) {
     const { k, tx, ty } = this.view;
     const next = Math.min(12, Math.max(0.02, k * factor));
@@ -354,6 +364,7 @@ class GraphView {
     const wy = (sy - ty) / k;
     this.view = { k: next, tx: sx - wx * next, ty: sy - wy * next };
     this.autoFit = false;
+    this.moved();
     this.requestDraw();
   }
 
@@ -365,6 +376,7 @@ class GraphView {
     this.view.tx += dx;
     this.view.ty += dy;
     this.autoFit = false;
+    this.moved();
     this.requestDraw();
   }
 
@@ -437,7 +449,9 @@ class GraphView {
     const crowd = n > 1500 ? 0.55 : 1; // thousands of edges: lighter, so nodes stay visible
     ctx.globalAlpha = (focus >= 0 ? 0.35 : 1) * crowd;
     ctx.beginPath();
-    for (let e = 0; e < this.src.length; e++) {
+    // Thousands of edges cost more than a frame: while the view moves, only the nodes.
+    const edges = this.moving && this.src.length > 6000 ? 0 : this.src.length;
+    for (let e = 0; e < edges; e++) {
       const s = this.src[e];
       const t = this.dst[e];
       if (!this.visible[s] || !this.visible[t]) continue;
@@ -634,6 +648,7 @@ class GraphView {
         const wy = (this.pinch.my - this.pinch.ty) / this.pinch.k;
         this.view = { k, tx: mx - wx * k, ty: my - wy * k };
         this.autoFit = false;
+        this.moved();
         this.requestDraw();
         return;
       }
@@ -648,6 +663,7 @@ class GraphView {
           this.view.tx = this.drag.tx + dx;
           this.view.ty = this.drag.ty + dy;
           this.autoFit = false;
+          this.moved();
           this.requestDraw();
         }
         return;
