@@ -69,6 +69,21 @@ async function load(item) {
   return group;
 }
 
+/** The next entries of a folder the page sent only the start of. */
+async function loadMore(link) {
+  const offset = Number(link.dataset.offset);
+  const params = new URLSearchParams({ folder: link.dataset.folder, offset: String(offset), limit: String(PAGE) });
+  const entries = await fetchJSON(`/api/tree?${params}`);
+  const holder = link.closest("li");
+  const shown = new Set(Array.from(holder.parentElement.querySelectorAll(":scope > li > a[role=treeitem]"), (a) => a.getAttribute("href")));
+  for (const entry of entries) if (!shown.has(entry.url)) holder.before(itemFor(entry));
+  if (entries.length < PAGE) holder.remove();
+  else {
+    link.dataset.offset = String(offset + entries.length);
+    link.textContent = "more";
+  }
+}
+
 async function setOpen(item, open, { save = true } = {}) {
   if (open && !item.getAttribute("aria-owns")) {
     item.setAttribute("aria-busy", "true");
@@ -179,6 +194,12 @@ export function initExplorer() {
   if (start) start.tabIndex = 0;
   tree.addEventListener("keydown", (e) => onKey(tree, e));
   tree.addEventListener("click", (event) => {
+    const more = event.target.closest(".tree-more > a[data-offset]");
+    if (more && event.button === 0 && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault(); // the rest of a large folder, here; its page stays a link away
+      loadMore(more).catch(() => window.location.assign(more.href));
+      return;
+    }
     const item = event.target.closest("a[role=treeitem][aria-expanded]");
     if (!item || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault(); // a folder opens in place; its page is a middle-click away

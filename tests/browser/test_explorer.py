@@ -86,3 +86,26 @@ def test_a_large_vault_graph_opens_on_its_folders(
     expect(tab.locator("#graph-crumbs")).to_contain_text("Whole vault")
     context.close()
     assert errors == []
+
+
+def test_the_rest_of_a_large_folder_loads_in_place(
+    browser: Any, session_servers: Any, tmp_path: Any
+) -> None:
+    vault = tmp_path / "vault" / "Week"
+    vault.mkdir(parents=True)
+    for i in range(1, 61):
+        (vault / f"Day {i}.md").write_text(f"# Day {i}\n")
+    base = session_servers.start(vault.parent)
+    context = browser.new_context()
+    tab = context.new_page()
+    errors = watch(tab, base)
+    tab.goto(base + "/notes/week/day-1")
+    tree = tab.locator("#explorer [role=tree]")
+    expect(tree.locator(".tree-more a")).to_have_text("20 more")
+    expect(tree.get_by_role("treeitem", name="Day 60", exact=True)).to_have_count(0)
+    tree.locator(".tree-more a").click()
+    expect(tree.get_by_role("treeitem", name="Day 60", exact=True)).to_be_visible()
+    expect(tree.locator(".tree-more")).to_have_count(0)
+    assert tab.url.endswith("/notes/week/day-1")  # loaded here, not on the folder's page
+    context.close()
+    assert errors == []

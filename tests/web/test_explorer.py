@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from studynotes.config import Settings
 from studynotes.web.app import create_app
-from studynotes.web.explorer import explorer_html
+from studynotes.web.explorer import ON_PAGE, explorer_html
 from studynotes.web.views.tree import PAGE_ITEMS, FolderTree, natural_key
 
 
@@ -36,13 +36,14 @@ def test_a_page_carries_only_the_folders_open_on_it() -> None:
     assert "far" not in html  # C is closed: its notes are asked for when it opens
 
 
-def test_a_large_folder_sends_one_page_and_still_shows_the_current_note() -> None:
-    notes = [(f"big/n{i:05}.md", f"big/n{i:05}") for i in range(PAGE_ITEMS + 50)]
+def test_a_large_folder_sends_its_start_and_still_shows_the_current_note() -> None:
+    notes = [(f"big/n{i:05}.md", f"big/n{i:05}") for i in range(ON_PAGE + 50)]
     tree = FolderTree.build(notes)
-    html = explorer_html(tree, "big/n00230.md")
-    assert html.count('class="tree-note"') == PAGE_ITEMS + 1
-    assert 'aria-current="page">n00230<' in html
-    assert "50 more" in html
+    html = explorer_html(tree, "big/n00070.md")
+    assert html.count('class="tree-note"') == ON_PAGE + 1
+    assert 'aria-current="page">n00070<' in html
+    assert 'data-folder="big" data-offset="40">50 more<' in html
+    assert explorer_html(tree, "big/n00070.md") is html  # kept for the next reader
 
 
 NOTES = {

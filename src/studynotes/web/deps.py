@@ -23,16 +23,19 @@ def get_db(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db)]
 
 
-def glossary(request: Request, db: Session) -> views.Glossary:
+def glossary(request: Request, db: Session, stamp: str | None = None) -> views.Glossary:
     """The glossary of the index ``db`` reads, loaded once per index run."""
     loaded: PerIndex[views.Glossary] = request.app.state.glossary
-    return loaded.get(views.indexed_at(db), lambda: views.load_glossary(db))
+    at = stamp if stamp is not None else views.indexed_at(db)
+    return loaded.get(at, lambda: views.load_glossary(db))
 
 
-def tree(request: Request, db: Session) -> views.FolderTree:
-    """The vault's folder tree, built once per index run."""
+def tree(request: Request, db: Session, stamp: str | None = None) -> views.FolderTree:
+    """The vault's folder tree, built once per index run (``stamp``: that run's, when the
+    caller read it already in this session; a note page reads it once for both)."""
     loaded: PerIndex[views.FolderTree] = request.app.state.tree
-    return loaded.get(views.indexed_at(db), lambda: views.load_tree(db))
+    at = stamp if stamp is not None else views.indexed_at(db)
+    return loaded.get(at, lambda: views.load_tree(db))
 
 
 def get_tree(request: Request, db: SessionDep) -> views.FolderTree:

@@ -14,7 +14,7 @@ import hashlib
 import posixpath
 from html import escape
 
-from studynotes.web.views.tree import PAGE_ITEMS, FolderTree, TreeEntry
+from studynotes.web.views.tree import FolderTree, TreeEntry
 
 __all__ = ["explorer_html"]
 
@@ -48,9 +48,14 @@ def _note_item(entry: TreeEntry, current: bool) -> str:
     )
 
 
+# Entries of one open folder written into a page; the rest come from /api/tree when the
+# reader asks ("N more"), so a note in a folder of hundreds stays a light page.
+ON_PAGE = 40
+
+
 def _items(tree: FolderTree, folder: str, opened: list[str], current: str) -> str:
     parts: list[str] = []
-    entries = tree.page(folder, limit=PAGE_ITEMS)
+    entries = tree.page(folder, limit=ON_PAGE)
     for entry in entries:
         if entry.kind == "folder":
             inner = _items(tree, entry.path, opened, current) if entry.path in opened else None
@@ -64,12 +69,23 @@ def _items(tree: FolderTree, folder: str, opened: list[str], current: str) -> st
     more = tree.count(folder) - len(entries)
     if more > 0:
         url = escape(f"/folders/{folder}" if folder else "/", quote=True)
-        parts.append(f'<li role="none" class="tree-more"><a href="{url}">{more:,} more</a></li>')
+        parts.append(
+            f'<li role="none" class="tree-more"><a href="{url}" data-folder="{escape(folder)}"'
+            f' data-offset="{len(entries)}">{more:,} more</a></li>'
+        )
     return "".join(parts)
 
 
 def explorer_html(tree: FolderTree, path: str) -> str:
     """The explorer for the note at ``path``: the vault's top, and each folder above the
-    note open (its children listed); every other folder closed, its children not sent."""
-    opened = tree.open_on(path)
-    return f'<ul class="tree" role="tree" aria-label="Files">{_items(tree, "", opened, path)}</ul>'
+    note open (its children listed); every other folder closed, its children not sent.
+    Kept with the tree (one index run), so a page's second reader pays nothing."""
+    cached = tree.pages.get(path)
+    if cached is None:
+        opened = tree.open_on(path)
+        cached = (
+            f'<ul class="tree" role="tree" aria-label="Files">{_items(tree, "", opened, path)}</ul>'
+        )
+        if len(tree.pages) < 20_000:
+            tree.pages[path] = cached
+    return cached

@@ -187,9 +187,10 @@ def _note_page(request: Request, slug: str, page: CachedPage | None, gzip: bool)
     if page is None:
         generation = cache.generation
         with Session(request.app.state.engine) as db:
-            glossary = deps.glossary(request, db)
+            stamp = views.indexed_at(db)
+            glossary = deps.glossary(request, db, stamp)
             note = views.note_detail(db, slug, glossary)
-            tree = deps.tree(request, db)
+            tree = deps.tree(request, db, stamp)
         html: str = request.app.state.render_text(
             "note.html",
             note,

@@ -48,6 +48,7 @@ class TreeEntry:
 class FolderTree:
     children: dict[str, list[TreeEntry]] = field(default_factory=dict)
     position: dict[str, int] = field(default_factory=dict)  # path -> index in its folder
+    pages: dict[str, str] = field(default_factory=dict)  # note path -> its explorer HTML
 
     @classmethod
     def build(cls, notes: Iterable[tuple[str, str]]) -> FolderTree:
