@@ -267,6 +267,12 @@ class GraphView {
       src.push(s);
       dst.push(t);
     }
+    // Links between notes come as pairs of node positions: a tenth of the bytes of edges.
+    for (const [s, t] of data.links || []) {
+      if (s === t || s < 0 || t < 0 || s >= n || t >= n) continue;
+      src.push(s);
+      dst.push(t);
+    }
     this.src = Int32Array.from(src);
     this.dst = Int32Array.from(dst);
     this.neighbours = nodes.map(() => []);

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from studynotes.config import Settings
+from studynotes.web.app import create_app
 
 
 def test_notes_list_has_the_documented_fields(client: TestClient) -> None:
@@ -78,7 +84,8 @@ def test_graph_nodes_and_edges(client: TestClient) -> None:
     graph = client.get("/api/graph").json()
     ids = {n["id"] for n in graph["nodes"]}
     assert {"transformers", "lora", "uses-terms"} <= ids
-    assert ("uses-terms", "transformers") in {(e["source"], e["target"]) for e in graph["edges"]}
+    ids = [n["id"] for n in graph["nodes"]]
+    assert ("uses-terms", "transformers") in {(ids[a], ids[b]) for a, b in graph["links"]}
     assert graph["level"] == "notes" and graph["total_notes"] == len(graph["nodes"])
     local = client.get("/api/graph", params={"slug": "uses-terms"}).json()
     assert {n["id"] for n in local["nodes"]} == {"uses-terms", "transformers"}
@@ -206,3 +213,21 @@ def test_a_large_vault_is_drawn_as_folders_then_note_by_note(
     assert inside["nodes"] and all(n["folder"].startswith(folder) for n in inside["nodes"])
     tagged = client.get("/api/graph", params={"tag": "#architecture"}).json()
     assert 0 < len(tagged["nodes"]) <= 3
+
+
+def test_a_large_flat_vault_graph_is_its_most_linked_notes_within_a_megabyte(
+    tmp_path: Path,
+    small_vault: Callable[[Path, dict[str, str]], tuple[Settings, Engine, Path]],
+) -> None:
+    links = " ".join(f"[[Note {i}]]" for i in range(12))  # every note links to the first 12
+    notes = {f"Note {i}.md": f"# Note {i}\n\n{links} and [[Note {(i + 1) % 2_100}]].\n"
+             for i in range(2_100)}  # fmt: skip
+    settings, engine, _ = small_vault(tmp_path, notes)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        answer = client.get("/api/graph")
+    engine.dispose()
+    graph = answer.json()
+    assert graph["level"] == "notes" and graph["total_notes"] == 2_100
+    assert len(graph["nodes"]) == 2_000  # not one "Vault" folder that opens onto itself
+    assert {f"note-{i}" for i in range(12)} <= {n["id"] for n in graph["nodes"]}
+    assert len(answer.content) < 1_000_000

@@ -148,7 +148,13 @@ class GraphEdge(BaseModel):
 
 class Graph(BaseModel):
     nodes: list[GraphNode]
-    edges: list[GraphEdge]
+    edges: list[GraphEdge] = Field(
+        description="edges between folders (weighted) and to or from canvas boards"
+    )
+    links: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="links between notes, as positions in `nodes` (source, target)",
+    )
     level: Literal["notes", "folders"] = Field(
         default="notes", description="a node per note, or (for a large vault) a node per folder"
     )

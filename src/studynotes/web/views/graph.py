@@ -42,15 +42,17 @@ def _note_graph(
         query = query.where(Note.id.in_(ids))
     notes = db.execute(query).all()
     slug_of = {n.id: n.slug for n in notes}
+    place = {n.id: i for i, n in enumerate(notes)}
     links = _LINKS if ids is None else _LINKS.where(Link.source_id.in_(ids))
     degree: Counter[int] = Counter()
     edges: list[s.GraphEdge] = []
+    pairs: list[tuple[int, int]] = []
     for src, dst in db.execute(links):
         if dst is None or src not in slug_of or dst not in slug_of:
             continue
         degree[src] += 1
         degree[dst] += 1
-        edges.append(s.GraphEdge(source=slug_of[src], target=slug_of[dst]))
+        pairs.append((place[src], place[dst]))
     tags = tags_by_note(db, list(slug_of))
     nodes = [
         s.GraphNode(
@@ -64,7 +66,7 @@ def _note_graph(
     ]
     if ids is None:  # the whole vault, note by note: its canvas boards too
         _add_canvases(db, nodes, edges, {n.path: n.slug for n in notes})
-    return s.Graph(nodes=nodes, edges=edges, level=level, total_notes=total)
+    return s.Graph(nodes=nodes, edges=edges, links=pairs, level=level, total_notes=total)
 
 
 def _add_canvases(
@@ -172,17 +174,18 @@ def graph(db: Session, *, folder: str | None = None, tag: str | None = None) -> 
         tagged = tagged.where(or_(Tag.name == name, Tag.name.startswith(name + "/")))
         ids = set(db.execute(tagged).scalars())
         return _note_graph(db, _most_linked(db, ids, NOTES_UP_TO), total=total, level="notes")
-    if folder is None:
-        if total <= NOTES_UP_TO:
-            return _note_graph(db, None, total=total, level="notes")
-        return _folder_graph(db, "", total=total)
-    folder = folder.strip("/")
+    if folder is None and total <= NOTES_UP_TO:
+        return _note_graph(db, None, total=total, level="notes")
+    folder = (folder or "").strip("/")
     prefix = folder + "/" if folder else ""
-    ids = set(db.execute(select(Note.id).where(Note.path.startswith(prefix))).scalars())
+    rows = db.execute(select(Note.id, Note.path).where(Note.path.startswith(prefix))).all()
+    ids = {nid for nid, _ in rows}
     if len(ids) > NOTES_UP_TO:
-        return _folder_graph(db, folder, total=total)
+        if any("/" in path[len(prefix) :] for _, path in rows):
+            return _folder_graph(db, folder, total=total)
+        ids = _most_linked(db, ids, NOTES_UP_TO)  # one flat folder: its most linked notes
     found = _note_graph(db, ids, total=total, level="notes")
-    found.folder = folder
+    found.folder = folder or None
     return found
 
 
