@@ -97,6 +97,20 @@ def _wrk(
     }
 
 
+def _all_slugs(base: str) -> list[str]:
+    """Every note's slug, following ``/api/notes``' pages: one page holds at most 1,000, and
+    a run that asked only the first page requested some notes twice (the second time from
+    the page cache), which flattered one worker against two."""
+    slugs: list[str] = []
+    url: str | None = base + "/api/notes?limit=1000"
+    while url:
+        answer = httpx.get(url, timeout=30)
+        slugs += [x["slug"] for x in answer.json()]
+        found = re.search(r'<([^>]+)>; rel="next"', answer.headers.get("link", ""))
+        url = base + found.group(1) if found else None
+    return slugs
+
+
 def _serve(vault: Path, db: str, workers: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _port()
     cmd = [sys.executable, "-m", "studynotes", "serve", str(vault), "--db", db, "--port",
@@ -153,7 +167,7 @@ def main() -> int:
             for n in WORKERS:
                 proc, base = _serve(vault, db, n, work / f"{engine}-{n}.log")
                 try:
-                    slugs = [x["slug"] for x in httpx.get(base + "/api/notes", timeout=30).json()]
+                    slugs = _all_slugs(base)
                     # Every worker's start-up work (templates, the glossary) done, on pages
                     # that are not note pages: the measure is of first views of notes.
                     # Few connections: wrk leaves its requests in flight when it stops, and
