@@ -4,6 +4,7 @@ import { initExplorer } from "./explorer.js";
 import { initCanvas } from "./canvas.js";
 import { initGraphs } from "./graph.js";
 import { initLive } from "./live.js";
+import { initMentions } from "./mentions.js";
 import { closePreviews, initPreviews } from "./preview.js";
 import { initDueBadge, initReview } from "./review.js";
 import { initSearch } from "./search.js";
@@ -24,6 +25,7 @@ start("search", initSearch);
 start("tooltips", initTooltips); // before previews: Escape closes the tooltip first
 start("previews", initPreviews);
 start("toc", initToc);
+start("mentions", initMentions);
 start("explorer", initExplorer);
 start("diagrams", () => initDiagrams());
 start("graph", initGraphs);

@@ -58,6 +58,20 @@ def test_hovering_a_link_shows_a_preview_of_the_target(page: Tab) -> None:
     expect(preview).not_to_be_empty()
 
 
+def test_unlinked_mentions_load_when_their_panel_is_opened(page: Tab) -> None:
+    tab = open_note(page, "architectures/transformers")
+    panel = tab.locator("details.mentions-panel")
+    expect(panel.locator(".ref-list")).to_have_count(0)  # folded: nothing searched yet
+    with tab.expect_response("**/mentions/architectures/transformers") as answer:
+        panel.locator("summary").click()
+    assert answer.value.ok
+    mention = panel.locator(".ref-list a.internal-link[data-slug='training/scaling-laws']")
+    expect(mention).to_be_visible()
+    expect(panel.locator("summary .count")).to_have_text("4")
+    mention.hover()  # a link found later previews like any other
+    expect(tab.locator(".link-preview[role=tooltip]").first).to_be_visible(timeout=5000)
+
+
 def test_unresolved_link_preview_says_the_note_does_not_exist(page: Tab) -> None:
     tab = open_note(page, "training/scaling-laws")
     unresolved = tab.locator("#note-body .is-unresolved").first

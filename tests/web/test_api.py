@@ -49,6 +49,24 @@ def test_unlinked_mentions_find_the_title_without_a_link(client: TestClient) -> 
     assert "uses-terms" in {m["slug"] for m in models["unlinked_mentions"]}
 
 
+def test_a_note_page_folds_its_unlinked_mentions_and_their_page_lists_them(
+    client: TestClient,
+) -> None:
+    page = client.get("/notes/models/transformers").text
+    panel = page[page.index('class="panel mentions-panel"') :]
+    panel = panel[: panel.index("</details>")]
+    assert 'data-mentions="/mentions/models/transformers"' in panel
+    assert "uses-terms" not in panel  # found only when the reader opens the panel
+    listed = client.get("/mentions/models/transformers")
+    assert listed.status_code == 200
+    assert 'data-slug="uses-terms"' in listed.text
+    twin = client.get("/api/mentions/models/transformers").json()
+    assert twin["title"] == "Transformers"
+    assert "uses-terms" in {m["slug"] for m in twin["mentions"]}
+    assert client.get("/mentions/no-such-note").status_code == 404
+    assert client.get("/api/mentions/no-such-note").status_code == 404
+
+
 def test_terms_and_one_term_with_occurrences(client: TestClient) -> None:
     terms = {t["slug"]: t for t in client.get("/api/terms").json()}
     bleu = terms["bleu"]

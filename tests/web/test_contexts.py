@@ -123,7 +123,7 @@ def test_backlink_from_hostile_html_is_neutralised(client: TestClient) -> None:
 def test_unlinked_mention_keeps_emphasis_and_code_and_marks_the_name(
     client: TestClient,
 ) -> None:
-    context = _items(client.get("/notes/attention").text, "mentions-h")["musing"]
+    context = _items(client.get("/mentions/attention").text, "mentions-h")["musing"]
     assert "<em><mark>Attention</mark></em>" in context
     assert "<code>KV caches</code>" in context
     _tags(context)

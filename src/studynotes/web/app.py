@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from studynotes import __version__
 from studynotes.config import Settings
-from studynotes.db.session import open_database
+from studynotes.db.session import open_database, page_reader
 from studynotes.resources import resource_dir
 from studynotes.sanitize import inline_excerpt
 from studynotes.web import views
@@ -83,6 +83,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = engine or open_database(settings.database_url())
+        app.state.reader = page_reader(app.state.engine)
         app.state.page_cache = PageCache(app.state.engine)
         app.state.glossary = PerIndex[views.Glossary]()
         app.state.tree = PerIndex[views.FolderTree]()

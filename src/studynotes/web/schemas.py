@@ -112,6 +112,14 @@ class NoteDetail(BaseModel):
     icon: str | None
 
 
+class Mentions(BaseModel):
+    """A note's unlinked mentions, for the panel its page loads when the reader opens it."""
+
+    slug: str
+    title: str
+    mentions: list[Backlink]
+
+
 class Occurrence(BaseModel):
     note_slug: str
     note_title: str

@@ -22,6 +22,9 @@ class UrlBuilder:
     def note(self, slug: str, anchor: str | None = None) -> str:
         return urls.note_url(slug, anchor)
 
+    def mentions(self, slug: str) -> str:
+        return "/mentions/" + quote(slug, safe="/")
+
     def tag(self, name: str) -> str:
         return urls.tag_url(name)
 

@@ -52,6 +52,12 @@ def get_note(slug: str, db: SessionDep, glossary: GlossaryDep) -> s.NoteDetail:
     return views.note_detail(db, slug, glossary)
 
 
+@router.get("/mentions/{slug:path}", response_model=s.Mentions)
+def get_mentions(slug: str, db: SessionDep) -> s.Mentions:
+    """The twin of ``/mentions/{slug}``: notes naming this one without linking to it."""
+    return views.mentions_of(db, slug)
+
+
 @router.get("/terms", response_model=list[s.TermSummary])
 def list_terms(
     request: Request,

@@ -108,7 +108,7 @@ def _note_context(note: s.NoteDetail) -> dict[str, Any]:
     of ``url`` or of a method costs Jinja ~3 µs more than the work itself.
 
     ``dup_title``: see ``_has_title_h1``; ``toc``: ``(heading, depth)``, empty unless there
-    are two or more; ``crumbs``, ``backlinks``, ``mentions`` and ``terms``: each item of the
+    are two or more; ``crumbs``, ``backlinks`` and ``terms``: each item of the
     model's list with its URL, ``(item, href)``; ``outgoing``: each link target once,
     ``(link, label, href, anchor)`` (``href`` None when it goes nowhere); ``neighbours``:
     the notes linked either way, ``(slug, label, href)``."""
@@ -147,7 +147,6 @@ def _note_context(note: s.NoteDetail) -> dict[str, Any]:
         "toc": [(h, h.level - top + 1) for h in toc] if len(toc) > 1 else [],
         "crumbs": [(c, folder_url(c.folder)) for c in note.breadcrumbs],
         "backlinks": [(b, _href(b.slug)) for b in note.backlinks],
-        "mentions": [(m, _href(m.slug)) for m in note.unlinked_mentions],
         "outgoing": outgoing,
         "terms": [(t, term_url(t.slug)) for t in note.terms_defined],
         "neighbours": [(slug, label, _href(slug)) for slug, label in neighbours.items()],
@@ -186,11 +185,12 @@ def _note_page(request: Request, slug: str, page: CachedPage | None, gzip: bool)
     cache: PageCache = request.app.state.page_cache
     if page is None:
         generation = cache.generation
-        with Session(request.app.state.engine) as db:
-            stamp = views.indexed_at(db)
-            glossary = deps.glossary(request, db, stamp)
-            note = views.note_detail(db, slug, glossary)
-            tree = deps.tree(request, db, stamp)
+        with Session(request.app.state.reader) as db:
+            # The row says which index run it is from: the glossary and tree are that run's.
+            row = views.note_row(db, slug)
+            glossary = deps.glossary(request, db, row.indexed_at)
+            note = views.note_detail(db, slug, glossary, mentions=False, row=row)
+            tree = deps.tree(request, db, row.indexed_at)
         html: str = request.app.state.render_text(
             "note.html",
             note,
@@ -202,6 +202,17 @@ def _note_page(request: Request, slug: str, page: CachedPage | None, gzip: bool)
         )
         page = cache.fill(slug, html.encode(), generation=generation)
     return cache.compress(slug, page) if gzip else page
+
+
+@router.get("/mentions/{slug:path}", response_class=HTMLResponse)
+def mentions_page(request: Request, slug: str, db: SessionDep) -> HTMLResponse:
+    """A note's unlinked mentions: the note page's panel loads this when opened, and a
+    reader without JavaScript follows the panel's link here."""
+    page = views.mentions_of(db, slug)
+    listed = [(m, _href(m.slug)) for m in page.mentions]
+    return _render(
+        request, "mentions.html", page, f"Unlinked mentions: {page.title}", mentions=listed
+    )
 
 
 @router.get("/folders/{folder:path}", response_class=HTMLResponse)

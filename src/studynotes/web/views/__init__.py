@@ -12,7 +12,7 @@ from studynotes.web.views.glossary import (
 )
 from studynotes.web.views.glossary_pages import glossary_page
 from studynotes.web.views.graph import graph, local_graph
-from studynotes.web.views.notes import note_detail, preview
+from studynotes.web.views.notes import mentions_of, note_detail, note_row, preview
 from studynotes.web.views.similar import NameIndex, load_names
 from studynotes.web.views.tags import tag_index, tag_page
 from studynotes.web.views.tree import FolderTree, TreeEntry, load_tree
@@ -34,8 +34,10 @@ __all__ = [
     "load_names",
     "load_tree",
     "local_graph",
+    "mentions_of",
     "note_detail",
     "note_list",
+    "note_row",
     "preview",
     "similar_notes",
     "stats",

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from studynotes.db.models import Alias, Attachment, Heading, Link, Note, NoteTag, Tag
+from studynotes.db.models import Alias, Attachment, Heading, Link, Meta, Note, NoteTag, Tag
 from studynotes.htmltext import element_html, section_html
 from studynotes.paths import match_heading
 from studynotes.urls import file_url
@@ -39,6 +39,9 @@ _NOTE = select(
     Note.html,
     Note.updated,
     Note.parsed["inline_fields"].label("inline_fields"),
+    # The index run the row belongs to, read with it: it keys the glossary a page shows
+    # (a query of its own was a sixth of a first view on PostgreSQL).
+    select(Meta.value).where(Meta.key == "indexed_at").scalar_subquery().label("indexed_at"),
 ).where(Note.slug == bindparam("slug"))
 # A note's aliases (kind 0, in order), tags (1, by name) and headings (2, in order) in one
 # statement: each statement cost a first view ~50 µs of SQLAlchemy for ~10 µs of SQLite.
@@ -83,7 +86,7 @@ _BACKLINKS = (
     .where(Link.target_id == bindparam("note_id"), Note.id != bindparam("note_id"))
     .order_by(Note.title, Link.position)
 )
-NoteRow: TypeAlias = Row[int, str, str, str, dict[str, Any], str, datetime]
+NoteRow: TypeAlias = Row[int, str, str, str, dict[str, Any], str, datetime, Any, str | None]
 
 
 def note_row(db: Session, slug: str) -> NoteRow:
@@ -116,10 +119,20 @@ def _banner(db: Session, value: Any) -> str | None:
     return file_url(found[0]) if found else None
 
 
-def note_detail(db: Session, slug: str, glossary: Glossary) -> s.NoteDetail:
+def note_detail(
+    db: Session,
+    slug: str,
+    glossary: Glossary,
+    *,
+    mentions: bool = True,
+    row: NoteRow | None = None,
+) -> s.NoteDetail:
     """Every page of the vault is built here once per index run: a few prepared queries.
-    ``glossary`` is that of the index ``db`` reads."""
-    note = note_row(db, slug)
+    ``glossary`` is that of the index ``db`` reads: with ``row`` (``note_row``, read by the
+    caller) that of the row's ``indexed_at``. ``mentions=False`` leaves the unlinked
+    mentions out: the page loads them when the reader opens their panel (``mentions_of``),
+    as the phrase search behind them was most of a first view's database work."""
+    note = row if row is not None else note_row(db, slug)
     conn, this = db.connection(), {"note_id": note.id}
     aliases: list[str] = []
     tags: list[str] = []
@@ -172,7 +185,9 @@ def note_detail(db: Session, slug: str, glossary: Glossary) -> s.NoteDetail:
         links_out=links_out,
         backlinks=backlinks,
         terms_defined=glossary.defined_in(note.slug),
-        unlinked_mentions=unlinked_mentions(db, note.id, [note.title, *aliases]),
+        unlinked_mentions=unlinked_mentions(db, note.id, [note.title, *aliases])
+        if mentions
+        else [],
         breadcrumbs=_breadcrumbs(note.path),
         updated=note.updated,
         banner=_banner(db, fm.get("banner")),
@@ -203,3 +218,16 @@ def preview(db: Session, slug: str, *, heading: str | None, block: str | None) -
     if html is None:
         raise NotFound(f"no such section in {note.title!r}")
     return s.Preview(title=title, html=html)
+
+
+def mentions_of(db: Session, slug: str) -> s.Mentions:
+    """The notes that name this one, by its title or an alias, without linking to it."""
+    note = note_row(db, slug)
+    aliases = list(
+        db.execute(select(Alias.name).where(Alias.note_id == note.id).order_by(Alias.id)).scalars()
+    )
+    return s.Mentions(
+        slug=note.slug,
+        title=note.title,
+        mentions=unlinked_mentions(db, note.id, [note.title, *aliases]),
+    )
