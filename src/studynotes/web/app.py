@@ -34,6 +34,7 @@ from studynotes.web.pagecache import PageCache, PerIndex
 from studynotes.web.peers import Peers
 from studynotes.web.readers import ReaderGate
 from studynotes.web.routes import api, pages
+from studynotes.web.schemas import BoardRef
 from studynotes.web.urls import UrlBuilder
 
 CSP = (
@@ -87,6 +88,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
         app.state.page_cache = PageCache(app.state.engine)
         app.state.glossary = PerIndex[views.Glossary]()
         app.state.tree = PerIndex[views.FolderTree]()
+        app.state.boards = PerIndex[dict[str, list[BoardRef]]]()
         app.state.names = PerIndex[views.NameIndex]()
         # With other workers over the same database: one watches the vault, all follow.
         peers = Peers(settings, app.state.engine, app.state.page_cache, app.state.broker)

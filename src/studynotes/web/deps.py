@@ -13,6 +13,7 @@ from studynotes.config import Settings
 from studynotes.db.models import LOCAL_READER
 from studynotes.web import views
 from studynotes.web.pagecache import PerIndex
+from studynotes.web.schemas import BoardRef
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -36,6 +37,12 @@ def tree(request: Request, db: Session, stamp: str | None = None) -> views.Folde
     loaded: PerIndex[views.FolderTree] = request.app.state.tree
     at = stamp if stamp is not None else views.indexed_at(db)
     return loaded.get(at, lambda: views.load_tree(db))
+
+
+def boards(request: Request, db: Session, stamp: str | None) -> dict[str, list[BoardRef]]:
+    """Which boards hold each note, worked out once per index run ``stamp``."""
+    loaded: PerIndex[dict[str, list[BoardRef]]] = request.app.state.boards
+    return loaded.get(stamp, lambda: views.boards_by_note(db))
 
 
 def get_tree(request: Request, db: SessionDep) -> views.FolderTree:

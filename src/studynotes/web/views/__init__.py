@@ -2,6 +2,7 @@
 returns, so the two can never disagree. One module per kind of page."""
 
 from studynotes.web.views import study
+from studynotes.web.views.canvas import boards_by_note
 from studynotes.web.views.common import NotFound, indexed_at, note_list
 from studynotes.web.views.glossary import (
     Glossary,
@@ -24,6 +25,7 @@ __all__ = [
     "NameIndex",
     "NotFound",
     "TreeEntry",
+    "boards_by_note",
     "broken_links",
     "folder_page",
     "glossary_page",

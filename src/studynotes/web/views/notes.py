@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeAlias
 
@@ -126,10 +127,12 @@ def note_detail(
     *,
     mentions: bool = True,
     row: NoteRow | None = None,
+    boards: Mapping[str, list[s.BoardRef]] | None = None,
 ) -> s.NoteDetail:
     """Every page of the vault is built here once per index run: a few prepared queries.
     ``glossary`` is that of the index ``db`` reads: with ``row`` (``note_row``, read by the
-    caller) that of the row's ``indexed_at``. ``mentions=False`` leaves the unlinked
+    caller) that of the row's ``indexed_at``; ``boards``: ``boards_by_note`` of that run.
+    ``mentions=False`` leaves the unlinked
     mentions out: the page loads them when the reader opens their panel (``mentions_of``),
     as the phrase search behind them was most of a first view's database work."""
     note = row if row is not None else note_row(db, slug)
@@ -180,7 +183,7 @@ def note_detail(
             if isinstance(f, list) and len(f) == 3
         ],
         headings=headings,
-        boards=boards_holding(db, note.path),
+        boards=boards_holding(db, note.path) if boards is None else boards.get(note.path, []),
         html=note.html,
         links_out=links_out,
         backlinks=backlinks,
