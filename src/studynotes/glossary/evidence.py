@@ -196,7 +196,8 @@ def weigh(c: TermCandidate, where: Setting, names: VaultNames) -> Verdict:
     elif heading and (_POINTS_HEADING.search(heading) or _imperative(heading)):
         weight = -1 if c.shape in _DEFINING_SHAPES else -2
         add(weight, f"under a heading of points, options or steps ({where.heading})")
-    noun = bool(definition) and bool(_NOUN_OPENING.match(definition))
+    # A statement opens with the name itself: its opening says nothing of the kind.
+    noun = c.shape != "statement" and bool(definition) and bool(_NOUN_OPENING.match(definition))
     if noun:
         add(1, "its definition opens as a noun phrase")
     elif _ANOTHER_NAME.match(definition):

@@ -91,11 +91,16 @@ def bold_first(ctx: LineContext) -> TermCandidate | None:
     if close is None:
         return None
     raw = normalise_space(inline_text(children[line.start + 1 : close]))
-    if ctx.block.in_ordered_item and ctx.is_item_start and _names_a_step(raw):
-        return None  # `1. **Tokenise**: ...` is a numbered step; `1. **FGSM**: ...` a term
     after = children[close + 1 : line.end]
     after_text = inline_text(after)
     first_after = after[0].content if after and after[0].type == "text" else ""
+    if ctx.block.in_ordered_item and ctx.is_item_start and _names_a_step(raw):
+        # `1. **Tokenise**: ...` is a numbered step; `1. **FGSM**: ...` a term, and so is
+        # `4. **Soundness** means that ...`: a step is not said to mean anything.
+        sentence = _SENTENCE.match(first_after)
+        if sentence and _defining_verb(sentence):
+            return _sentence_term(ctx, raw, sentence, close + 1)
+        return None
 
     if not raw.endswith(("?", "\uff1f")) and _QUESTION_MARK.match(first_after):
         raw += "?"
@@ -120,9 +125,16 @@ def bold_first(ctx: LineContext) -> TermCandidate | None:
     sentence = _SENTENCE.match(first_after)
     if sentence and _defining_verb(sentence):
         return _sentence_term(ctx, raw, sentence, close + 1)
+    marked = _marked_paren(ctx, raw, after, close)
+    if marked is not None:
+        return marked
     aside = _aside(ctx, raw, after, close)
     if aside is not None:
         return aside
+    if ctx.is_item_start or ctx.k == 0:
+        told = _statement(ctx, raw, first_after)
+        if told is not None:
+            return told
     # "**Union** $\cup$ is an operation ...": its symbol, then the sentence.
     if len(after) >= 2 and not first_after.strip() and after[1].type in _SYMBOLS:
         rest = after[2].content if len(after) > 2 and after[2].type == "text" else ""
@@ -132,7 +144,79 @@ def bold_first(ctx: LineContext) -> TermCandidate | None:
     return None
 
 
+# `**Microformats** use attribute values ...`: the name, then what it does, told by one of
+# these verbs. A sentence that is about the name but not of what it does (`is crucial`,
+# `can be used`, `has been used`, `keywords are ...`) is no explanation of it.
+_DOES = (
+    "use add apply assign calculate capture combine compare compute contain convert count "
+    "create decode detect divide encode encompass estimate extend extract find generate give "
+    "group hold identify learn link map mandate mark measure merge model normalise normalize "
+    "perform predict produce project rank reduce remove replace represent return sample "
+    "score select separate split store sum take transform translate update weigh"
+)
+_STATEMENT = re.compile(
+    r"^" + _PLURAL + r"\s+(?:(?:also|further|simply|then|only|always|usually|often)\s+)?"
+    r"(?P<verb>(?:" + "|".join(_DOES.split()) + r")(?:e?s)?)\s+(?=\S)",
+)
+
+
+def _statement(ctx: LineContext, raw: str, first_after: str) -> TermCandidate | None:
+    """A line that opens with the name and says what it does: its tooltip is that line."""
+    parts = raw.split()
+    if _STATEMENT.match(first_after) is None or (len(parts) > 1 and parts[0].endswith("ing")):
+        return None  # `**Lowering the threshold** gives ...` tells of an action, not a name
+    named = split_name(raw, None, defined=True)
+    if named is None:
+        return None
+    text, markup, part = ctx.render(ctx.line.start)
+    if len(text.split()) < 4 or not has_prose(part):
+        return None
+    return TermCandidate(named[0], named[1], text, markup, 0, "statement")
+
+
 _SYMBOLS = frozenset({"math_inline", "code_inline"})
+_IN_PAREN = frozenset({"text", "code_inline", "strong_open", "strong_close", "em_open", "em_close"})
+_AFTER_PAREN_COLON = re.compile(r"^[^)]*\)\s*[:\uff1a]\s*")
+
+
+def _marked_paren(
+    ctx: LineContext, raw: str, after: Sequence[Token], close: int
+) -> TermCandidate | None:
+    """``**Recurrent Neural Networks** (**RNN**s) is a family ...`` and
+    ``**content-aware scene detection** (`detect-content`): uses ...``: the parenthesis
+    after the name holds bold or code, so it spans tokens; then a colon or a defining verb."""
+    if len(after) < 3 or after[0].type != "text" or after[0].content.strip() != "(":
+        return None
+    for j in range(1, len(after)):
+        token = after[j]
+        if token.type not in _IN_PAREN or "(" in token.content.partition(")")[0]:
+            return None
+        if token.type == "text" and ")" in token.content:
+            break
+    else:
+        return None
+    before, _, rest = after[j].content.partition(")")
+    inner = normalise_space(inline_text(after[1:j]) + before)
+    if inner.endswith("s") and is_abbreviation(inner[:-1]):
+        inner = inner[:-1]  # (**RNN**s): the plural of the abbreviation
+    if not inner:
+        return None
+    if re.match(r"^\s*[:\uff1a]", rest):
+        return _colon_term(ctx, raw, inner, close + 1 + j, _AFTER_PAREN_COLON)
+    sentence = _SENTENCE.match(rest.lstrip())
+    if sentence is None or sentence.group("inner") or not _defining_verb(sentence):
+        return None
+    named = split_name(raw, inner, defined=True)
+    if named is None:
+        return None
+    verb = normalise_space(sentence.group("verb")).casefold()
+    kept = r"\s*(?:is|are)\s+" if verb in ("is", "are") else r"\s*" + re.escape(sentence.group(0))
+    text, markup, part = ctx.render(close + 1 + j, re.compile(r"^[^)]*\)" + kept))
+    if not text or not has_prose(part):
+        return None
+    return TermCandidate(named[0], named[1], text, markup, 0, "sentence")
+
+
 _PAREN_LINE = re.compile(r"^\s*\((?P<inner>[^()]+)\)\s*$")
 _COMMA = re.compile(r"^\s*,\s+")
 
