@@ -17,9 +17,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from studynotes.glossary._labels import is_advice_heading, normalise_space, opens_like_a_step
+from studynotes.glossary.called import called
 from studynotes.glossary.candidate import TermCandidate, definition, has_prose, is_blank, trimmed
 from studynotes.glossary.paragraph import Block, Line, LineContext, lines
-from studynotes.glossary.shapes import abbr_first, bold_first, called, is_callout_title, split_name
+from studynotes.glossary.shapes import abbr_first, bold_first, is_callout_title, split_name
 from studynotes.markdown.inline import inline_text
 
 __all__ = ["TermCandidate", "extract_terms"]
@@ -33,6 +34,8 @@ def extract_terms(tokens: list[Token], md: MarkdownIt, env: dict[str, Any]) -> l
     stack: list[Token] = []
     heading: list[tuple[int, bool]] = []  # open sections: level, whether it gives advice
     intros: list[bool] = []  # open lists: whether the line before them gives advice
+    section: str | None = None  # the last heading's text
+    lead: tuple[str, str] | None = None  # and the paragraph that opens its section
     for i, token in enumerate(tokens):
         if token.nesting == 1:
             stack.append(token)
@@ -41,6 +44,8 @@ def extract_terms(tokens: list[Token], md: MarkdownIt, env: dict[str, Any]) -> l
                 while heading and heading[-1][0] >= level:
                     heading.pop()
                 heading.append((level, _advice(tokens[i + 1])))
+                section = normalise_space(inline_text(tokens[i + 1].children or [])) or None
+                lead = None
             elif token.type in _LISTS:
                 intros.append(i >= 2 and tokens[i - 1].type == "paragraph_close"
                               and _advice(tokens[i - 2]))  # fmt: skip
@@ -56,10 +61,21 @@ def extract_terms(tokens: list[Token], md: MarkdownIt, env: dict[str, Any]) -> l
         elif token.type == "inline" and token.children and _is_prose_paragraph(stack):
             if (heading and heading[-1][1]) or any(intros):
                 continue  # pros, cons, steps and tips are labelled, not defined
+            if section and lead is None and _opens_section(tokens, i):
+                opening = trimmed(token.children)
+                lead = definition(opening, md, env) if has_prose(opening) else ("", "")
             block = _describe_block(tokens, i, stack)
+            block.section, block.lead = section, lead
             item = _bold_item_over_list(tokens, i, stack, md, env)
             found.extend([item] if item is not None else _paragraph_terms(token, block, md, env))
     return found
+
+
+def _opens_section(tokens: Sequence[Token], i: int) -> bool:
+    """The paragraph at inline ``i`` comes right after its heading (a rule between them
+    allowed) and is not in a list or quote: a section's lead, such as an italic summary."""
+    before = [t for t in tokens[max(0, i - 4) : i - 1] if t.type != "hr"]
+    return bool(before) and before[-1].type == "heading_close" and tokens[i - 1].level == 0
 
 
 def _bold_item_over_list(

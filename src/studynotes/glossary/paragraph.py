@@ -22,6 +22,8 @@ class Block:
     callout_first: bool = False  # first paragraph of a blockquote (line 0 may be a title)
     followed_by_list: bool = False
     anchor: str | None = None
+    section: str | None = None  # the heading above, as text
+    lead: tuple[str, str] | None = None  # the section's opening paragraph: (text, HTML)
 
 
 @dataclass(slots=True)

@@ -27,7 +27,7 @@ from studynotes.glossary.candidate import LETTER, TermCandidate, has_prose
 from studynotes.glossary.paragraph import LineContext, matching_close
 from studynotes.markdown.inline import inline_text
 
-__all__ = ["abbr_first", "bold_first", "called", "is_callout_title", "split_name"]
+__all__ = ["abbr_first", "bold_first", "is_callout_title", "split_name"]
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 # A line that opens with its own short "label:" defines that label, not the bold above it.
@@ -437,40 +437,6 @@ def _expands(abbr: str, phrase: str) -> bool:
 
 
 # "... are called **zombies**", "... also referred to as **virtual addresses**".
-_CALLED = re.compile(
-    r"\b(?:is|are|was|were|be|been|also|often|sometimes|commonly|usually|then)\s+"
-    r"(?:called|referred\s+to\s+as|known\s+as|termed|named)\s+(?:(?:an?|the)\s+)?$",
-    re.IGNORECASE,
-)
-_VAGUE_SUBJECT = words("if when they it this these those he she we you one such there")
-
-
-def called(ctx: LineContext) -> TermCandidate | None:
-    """A sentence that names what it describes: ``Words with several senses are called
-    **polysemous**``. The sentence is the definition; its subject must be a description,
-    not a pronoun ("they are called **X**" says nothing on its own)."""
-    children, line = ctx.children, ctx.line
-    for i in range(line.start, line.end - 3):
-        lead, bold = children[i], children[i + 1]
-        if lead.type != "text" or bold.type != "strong_open" or not _CALLED.search(lead.content):
-            continue
-        close = matching_close(children, i + 1, line.end)
-        if close is None:
-            return None
-        before = inline_text(children[line.start : i + 1])
-        subject = _CALLED.split(before)[0].split()
-        if len(subject) < 3 or subject[0].casefold().strip(",") in _VAGUE_SUBJECT:
-            return None
-        named = split_name(normalise_space(inline_text(children[i + 2 : close])), None)
-        if named is None:
-            return None
-        text, html, part = ctx.render(line.start)
-        if not text or not has_prose(part):
-            return None
-        return TermCandidate(named[0], named[1], text, html, 0, "called")
-    return None
-
-
 def is_callout_title(text: str) -> bool:
     """``> [!type] Title``: a callout's title line is never a definition."""
     return bool(_CALLOUT_TITLE.match(text))
