@@ -128,6 +128,15 @@ def test_a_page_elsewhere_cannot_rate_cards_with_a_plain_form_post(
     assert client.get("/api/review/next").json()["id"] == card["id"]  # still due
 
 
+def test_only_a_note_with_cards_offers_to_study_it(vault_client: tuple[TestClient, Path]) -> None:
+    client, _ = vault_client
+    assert "Study this note" not in client.get("/notes/plain").text
+    assert client.get("/api/notes/plain").json()["has_cards"] is False
+    softmax = client.get("/notes/glossary/softmax").text  # its term's cards
+    assert 'href="/review?note=glossary/softmax"' in softmax
+    assert client.get("/api/notes/glossary/softmax").json()["has_cards"] is True
+
+
 def test_study_this_note_reviews_only_its_cards(vault_client: tuple[TestClient, Path]) -> None:
     client, _ = vault_client
     page = client.get("/notes/decks/eval").text

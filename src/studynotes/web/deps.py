@@ -45,6 +45,12 @@ def boards(request: Request, db: Session, stamp: str | None) -> dict[str, list[B
     return loaded.get(stamp, lambda: views.boards_by_note(db))
 
 
+def carded(request: Request, db: Session, stamp: str | None) -> frozenset[int]:
+    """The notes holding flashcards, once per index run ``stamp``."""
+    loaded: PerIndex[frozenset[int]] = request.app.state.carded
+    return loaded.get(stamp, lambda: views.notes_with_cards(db))
+
+
 def get_tree(request: Request, db: SessionDep) -> views.FolderTree:
     return tree(request, db)
 

@@ -100,6 +100,9 @@ class NoteDetail(BaseModel):
     boards: list[BoardRef] = Field(
         default_factory=list, description="canvas boards with this note on one of their cards"
     )
+    has_cards: bool = Field(
+        default=False, description="whether the note holds flashcards, its own or its terms'"
+    )
     headings: list[HeadingOut]
     html: str
     links_out: list[LinkOut]

@@ -189,8 +189,15 @@ def _note_page(request: Request, slug: str, page: CachedPage | None, gzip: bool)
             # The row says which index run it is from: the glossary and tree are that run's.
             row = views.note_row(db, slug)
             glossary = deps.glossary(request, db, row.indexed_at)
-            boards = deps.boards(request, db, row.indexed_at)
-            note = views.note_detail(db, slug, glossary, mentions=False, row=row, boards=boards)
+            note = views.note_detail(
+                db,
+                slug,
+                glossary,
+                mentions=False,
+                row=row,
+                boards=deps.boards(request, db, row.indexed_at),
+                carded=deps.carded(request, db, row.indexed_at),
+            )
             tree = deps.tree(request, db, row.indexed_at)
         html: str = request.app.state.render_text(
             "note.html",

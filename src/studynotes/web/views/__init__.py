@@ -13,7 +13,13 @@ from studynotes.web.views.glossary import (
 )
 from studynotes.web.views.glossary_pages import glossary_page
 from studynotes.web.views.graph import graph, local_graph
-from studynotes.web.views.notes import mentions_of, note_detail, note_row, preview
+from studynotes.web.views.notes import (
+    mentions_of,
+    note_detail,
+    note_row,
+    notes_with_cards,
+    preview,
+)
 from studynotes.web.views.similar import NameIndex, load_names
 from studynotes.web.views.tags import tag_index, tag_page
 from studynotes.web.views.tree import FolderTree, TreeEntry, load_tree
@@ -40,6 +46,7 @@ __all__ = [
     "note_detail",
     "note_list",
     "note_row",
+    "notes_with_cards",
     "preview",
     "similar_notes",
     "stats",

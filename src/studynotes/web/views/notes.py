@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from datetime import datetime
 from typing import Any, TypeAlias
 
@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from studynotes.db.models import Alias, Attachment, Heading, Link, Meta, Note, NoteTag, Tag
+from studynotes.db.models import Alias, Attachment, Card, Heading, Link, Meta, Note, NoteTag, Tag
 from studynotes.htmltext import element_html, section_html
 from studynotes.paths import match_heading
 from studynotes.urls import file_url
@@ -128,10 +128,12 @@ def note_detail(
     mentions: bool = True,
     row: NoteRow | None = None,
     boards: Mapping[str, list[s.BoardRef]] | None = None,
+    carded: Container[int] | None = None,
 ) -> s.NoteDetail:
     """Every page of the vault is built here once per index run: a few prepared queries.
     ``glossary`` is that of the index ``db`` reads: with ``row`` (``note_row``, read by the
-    caller) that of the row's ``indexed_at``; ``boards``: ``boards_by_note`` of that run.
+    caller) that of the row's ``indexed_at``; ``boards``: ``boards_by_note`` of that run,
+    ``carded``: ``notes_with_cards`` of it.
     ``mentions=False`` leaves the unlinked
     mentions out: the page loads them when the reader opens their panel (``mentions_of``),
     as the phrase search behind them was most of a first view's database work."""
@@ -184,6 +186,7 @@ def note_detail(
         ],
         headings=headings,
         boards=boards_holding(db, note.path) if boards is None else boards.get(note.path, []),
+        has_cards=_has_cards(db, note.id) if carded is None else note.id in carded,
         html=note.html,
         links_out=links_out,
         backlinks=backlinks,
@@ -221,6 +224,15 @@ def preview(db: Session, slug: str, *, heading: str | None, block: str | None) -
     if html is None:
         raise NotFound(f"no such section in {note.title!r}")
     return s.Preview(title=title, html=html)
+
+
+def notes_with_cards(db: Session) -> frozenset[int]:
+    """The notes that hold flashcards (their own or their terms'): those a reader can study."""
+    return frozenset(db.execute(select(Card.note_id).distinct()).scalars())
+
+
+def _has_cards(db: Session, note_id: int) -> bool:
+    return db.execute(select(Card.id).where(Card.note_id == note_id).limit(1)).first() is not None
 
 
 def mentions_of(db: Session, slug: str) -> s.Mentions:
