@@ -79,6 +79,30 @@ def test_a_few_short_notes_are_not_a_glossary(tmp_path: Path) -> None:
     assert _terms(_index(vault, tmp_path)) == {}
 
 
+def test_a_note_that_opens_with_a_definition_callout_defines_its_title(tmp_path: Path) -> None:
+    """Math vaults mark definitions with a callout (``> [!def]``), one note per concept,
+    among theorems and proofs: each such note is its title's glossary entry."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Abelian Group.md").write_text(
+        "---\ntags: [algebra]\naliases: [commutative group]\n---\n"
+        ">[!def]\n>A [[Group]] $G$ is *Abelian* if its operation is commutative.\n"
+    )
+    (vault / "Coset.md").write_text("> [!definition] Coset\n> A translate $gH$ of a subgroup.\n")
+    (vault / "Lagrange.md").write_text("> [!thm]\n> The order of a subgroup divides |G|.\n")
+    (vault / "Ring.md").write_text("> [!def] Ideal\n> A subring closed under products.\n")
+    (vault / "Group.md").write_text("A set with an associative operation, and more.\n")
+    (vault / "Notes.md").write_text("Every abelian group is a group; see the coset note.\n")
+    engine = _index(vault, tmp_path)
+    terms = _terms(engine)
+    assert terms == {"Abelian Group": ["commutative group"], "Coset": []}
+    with engine.connect() as conn:
+        definition = conn.execute(
+            select(Term.definition).where(Term.name == "Abelian Group")
+        ).scalar_one()
+    assert definition.startswith("A Group G is Abelian")
+
+
 @pytest.mark.skipif(not ML_GLOSSARY.is_dir(), reason="the ml-glossary vault is not here")
 def test_the_one_note_per_term_vault_yields_its_terms(tmp_path: Path) -> None:
     terms = _terms(_index(ML_GLOSSARY, tmp_path))

@@ -71,6 +71,8 @@ LINE = st.one_of(
             "- **Gamma**: third letter, a term only while a note has its name.",
             "- **Later**: one more, a term only while a link points at it.",
             "- **Copy codes**: Copy them somewhere safe.",
+            # First in a note, a definition callout makes the note its title's entry.
+            ">[!def]\n>A weighting of every token by relevance.",
             "Transformers use attention, and LoRA tunes them.",
             "Alpha and Beta are mentioned here; so is attention.",
             "Plain text with `inline code` and $x^2$ math.",

@@ -156,7 +156,9 @@ def vault_terms(
     for note in notes.values():
         if note.glossary_off or term_key(note.title) in never:
             continue
-        glossary = is_glossary_note(note, folders=folders, tags=tags, detected=detected)
+        glossary = note.opens_with_definition or is_glossary_note(
+            note, folders=folders, tags=tags, detected=detected
+        )
         if note.first_paragraph and glossary:
             # "AUC (Area under the ROC curve)": the term and its expansion, each a name.
             title, aliases = _name_and_expansion(note.title)

@@ -4,6 +4,7 @@ and its result is cached by content hash."""
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -60,6 +61,9 @@ class ParsedNote:
     glossary_flag: bool = False
     glossary_off: bool = False  # ``glossary: false``: the owner says nothing here is a term
     opens_with_paragraph: bool = False  # its first block (past #tags) is its first paragraph
+    # It opens with a definition callout (``> [!def]``) of its own title: a glossary entry
+    # by the author's own mark, whose first paragraph is that callout's.
+    opens_with_definition: bool = False
     words: int = 0
     cards: list[CardFact] = field(default_factory=list)
     card_problems: list[CardProblem] = field(default_factory=list)
@@ -135,8 +139,8 @@ class ParsedNote:
 
 _FACT_SCALARS = (
     "path", "title", "aliases", "cssclasses", "created", "glossary_flag", "glossary_off",
-    "opens_with_paragraph", "words", "warnings", "fields", "inline_fields", "tasks", "queries",
-    "version",
+    "opens_with_paragraph", "opens_with_definition", "words", "warnings", "fields",
+    "inline_fields", "tasks", "queries", "version",
 )  # fmt: skip
 
 
@@ -172,6 +176,41 @@ def _is_glossary_flag(data: dict[str, Any]) -> bool:
     flag = data.get("glossary")
     kind = str(data.get("type", "")).strip().lower()
     return flag is True or str(flag).lower() in ("true", "yes") or kind in ("glossary", "term")
+
+
+# Callout types that math and study vaults use for a definition (a theme's or plugin's).
+_DEFINITION_CALLOUTS = frozenset({"def", "defn", "definition", "dfn"})
+
+
+def _defines_title(token: Token, title: str) -> bool:
+    """A definition callout with no title of its own, or with the note's title."""
+    if token.type != "callout_open" or not isinstance(token.meta, dict):
+        return False
+    if str(token.meta.get("type", "")).casefold() not in _DEFINITION_CALLOUTS:
+        return False
+    own = " ".join(str(token.meta.get("title", "")).split()).casefold()
+    return not own or own == " ".join(title.split()).casefold()
+
+
+def _callout_paragraph(tokens: Sequence[Token], start: int) -> list[Token] | None:
+    """The inline children of the first paragraph in the callout opened at ``start``."""
+    depth = 0
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if token.type == "callout_open":
+            depth += 1
+        elif token.type == "callout_close":
+            depth -= 1
+            if depth == 0:
+                return None
+        elif (
+            token.type == "paragraph_open"
+            and depth == 1
+            and i + 1 < len(tokens)
+            and tokens[i - 1].type == "callout_content_open"
+        ):
+            return tokens[i + 1].children or None
+    return None
 
 
 def _only_tags(children: list[Token]) -> bool:
@@ -246,6 +285,12 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
                 rendered = f"<{list_tag}>{rendered}</{list_tag}>"
             note.block_html[block_id[1:]] = sanitize(rendered)
         if token.level == 0 and token.nesting >= 0 and note.first_paragraph is None:
+            if not opened and _defines_title(token, note.title):
+                opening = _callout_paragraph(tokens, i)
+                if opening is not None:
+                    note.first_paragraph = GlossaryEntry(*definition(opening, md, env))
+                    note.opens_with_paragraph = note.opens_with_definition = True
+                    continue
             if token.type != "paragraph_open":
                 opened = opened or token.type != "front_matter"
                 continue

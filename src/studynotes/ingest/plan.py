@@ -134,6 +134,7 @@ def glossary_facts(note: ParsedNote) -> tuple[object, ...]:
         tuple(note.aliases),
         note.glossary_flag,
         note.glossary_off,
+        note.opens_with_definition,
         tuple(t.name for t in note.tags),
         (first.text, first.html) if first else None,
         tuple(astuple(t) for t in note.terms),
