@@ -47,6 +47,8 @@ DOLLAR_SHAPES = {
     "a text line then math with a dash line": "a\n$$\n- b\n",
     "an opener in each list item": "- a\n  $$\n",
     "openers in a quote": "> $$\n> - a\n",
+    "closers that open again": "$$b $$\n",
+    "math opened in a paragraph over dash lines": "t $$\n- a\n",
 }
 
 
@@ -64,6 +66,27 @@ def test_many_dollar_lines_parse_in_linear_time(unit: str) -> None:
 
     small, large = seconds(unit * 1_000), seconds(unit * 4_000)
     assert large < 8 * small + 0.1, (small, large)
+
+
+def test_a_paragraph_that_opens_display_math_at_a_line_end_keeps_it() -> None:
+    """``such that $$`` / formula / ``$$Then, ... $$`` / formula / ``$$exists``: each line
+    that starts with ``$$`` closes the math opened above and may open more, as in Obsidian."""
+    source = (
+        ">[!thm]\nLet $f$ be such that $$\n\\int |f| < \\infty\n$$Then, the integral $$\n"
+        "I = \\int f\n$$exists.\n"
+    )
+    html = make_parser().render(source)
+    assert "$$" not in html
+    assert html.count('class="math math-display"') == 2
+    assert "Then, the integral" in html and "exists." in html
+    assert "<mi>T</mi><mi>h</mi>" not in html  # the words are text, not a formula
+
+
+def test_a_line_inside_display_math_opened_mid_paragraph_is_never_a_list() -> None:
+    source = "Therefore $$k=\\begin{cases} a \\\\\n- b & c\\end{cases}$$These cases show it.\n"
+    html = make_parser().render(source)
+    assert "<ul>" not in html and "$$" not in html
+    assert html.count('class="math math-display"') == 1 and "These cases show it." in html
 
 
 @pytest.mark.parametrize(

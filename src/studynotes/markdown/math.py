@@ -18,7 +18,7 @@ Display math written inside a paragraph (``text $$x$$ text``) renders as
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Literal
 from xml.etree.ElementTree import Element, tostring
@@ -61,6 +61,12 @@ def math_plugin(md: MarkdownIt) -> None:
     md.block.ruler.at(
         "math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
+    # Inside a paragraph, lines after an unclosed `$$` are math: a `- x` or `# n` line there
+    # must not end the paragraph as a list or heading would.
+    for name in ("paragraph", *_INTERRUPTERS):
+        rule = md.block.ruler.__rules__[md.block.ruler.__find__(name)]
+        wrapped = _paragraph_start(rule.fn) if name == "paragraph" else _not_in_math(rule.fn)
+        md.block.ruler.at(name, wrapped, {"alt": list(rule.alt)})
     md.add_render_rule("math_inline", _render_inline)
     md.add_render_rule("math_inline_double", _render_inline_display)
     md.add_render_rule("math_block", _render_block)
@@ -85,6 +91,10 @@ def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
     if silent and body.strip() and not body.endswith("$$"):
         # Only `$$` alone or `$$x$$` alone ends the paragraph above it: in `text:$$` then
         # `$$where ...`, the `$$` at the start of the line closes math the paragraph opened.
+        return False
+    if silent and _math_open(state, startLine):
+        # `such that $$`, a formula, then `$$` or `$$Then, the sum $$`: this line closes
+        # the math the paragraph opened (and may open more); it is the paragraph's.
         return False
     if "$$" in body:  # `$$x$$` alone on its line; `$$x$$ and text` is inline math
         if body.find("$$") != len(body) - 2 or not body[:-2].strip():
@@ -116,6 +126,55 @@ def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
     token.map = [startLine, last + 1]
     state.line = last + 1
     return True
+
+
+_INTERRUPTERS = ("table", "fence", "blockquote", "hr", "list", "html_block", "heading")
+BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+
+def _paragraph_start(rule: BlockRule) -> BlockRule:
+    def paragraph(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        state.sn_dollars = [startLine, startLine, 0]  # type: ignore[attr-defined]
+        return rule(state, startLine, endLine, silent)
+
+    return paragraph
+
+
+def _not_in_math(rule: BlockRule) -> BlockRule:
+    def unless_in_math(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        if not rule(state, startLine, endLine, silent):
+            return False
+        # A line outdented past the block (the next item of an outer list) still ends it.
+        inside = state.sCount[startLine] >= state.blkIndent
+        return not (silent and inside and _math_open(state, startLine))
+
+    return unless_in_math
+
+
+_LOOK_BACK = 200  # lines read back from a quote's lazy line, at most
+
+
+def _opened_above(state: StateBlock, line: int) -> bool:
+    count = 0
+    for above in range(line - 1, max(-1, line - 1 - _LOOK_BACK), -1):
+        start = state.bMarks[above] + state.tShift[above]
+        if start >= state.eMarks[above]:
+            break  # a blank line: the paragraph began after it
+        count += state.src.count("$$", start, state.eMarks[above])
+    return count % 2 == 1
+
+
+def _math_open(state: StateBlock, line: int) -> bool:
+    """Whether the paragraph being read, up to ``line``, leaves a ``$$`` open (an odd
+    count of them). The count is kept as the paragraph grows, so each line is read once."""
+    memo: list[int] | None = getattr(state, "sn_dollars", None)
+    if state.parentType != "paragraph" or memo is None:
+        return _opened_above(state, line)  # a quote's lazy lines: read back, a bounded way
+    for counted in range(memo[1], line):
+        start = state.bMarks[counted] + state.tShift[counted]
+        memo[2] += state.src.count("$$", start, state.eMarks[counted])
+    memo[1] = max(memo[1], line)
+    return memo[2] % 2 == 1
 
 
 @lru_cache(maxsize=2048)
