@@ -188,3 +188,17 @@ def test_every_link_of_the_site_lands_on_a_file_of_it(
             assert url.startswith(base), f"{page}: {url} is outside the site"
             target = _site_file(out, base, url)
             assert target is not None and target.is_file(), f"{page}: {url} goes nowhere"
+
+
+def test_a_build_in_worker_processes_writes_the_same_site(vault: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'index.sqlite3'}"
+    config = Settings(vault=vault, db=db)
+    engine = open_database(db)
+    try:
+        index_vault(config, engine)
+        here = build_site(config, engine, tmp_path / "here", workers=1)
+        there = build_site(config, engine, tmp_path / "there", workers=2)
+    finally:
+        engine.dispose()
+    assert (here.workers, there.workers) == (1, 2)
+    assert _hashes(tmp_path / "here") == _hashes(tmp_path / "there")

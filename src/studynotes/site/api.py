@@ -19,7 +19,15 @@ from studynotes.web import schemas as s
 from studynotes.web import views
 from studynotes.web.routes import api
 
-__all__ = ["JsonFile", "graphs", "preview_file", "previews", "terms", "trees"]
+__all__ = [
+    "JsonFile",
+    "graphs",
+    "local_graph",
+    "preview",
+    "preview_file",
+    "terms",
+    "trees",
+]
 
 _ALL = 10**9  # the explorer's pages are cut in the browser: one file holds a whole folder
 
@@ -53,30 +61,29 @@ def preview_file(slug: str, anchor: str) -> str:
     return _under("api/preview", slug, f"{kind}-{fnv1a(anchor.removeprefix('^'))}.json")
 
 
-def previews(
-    db: Session, links: SiteLinks, wanted: Iterable[tuple[str, str]]
-) -> Iterator[JsonFile]:
-    """The preview of each link, of the previews' own links too (a preview's links preview
-    in turn); a section that is gone has none, as the server answers 404."""
-    done: set[tuple[str, str]] = set()
-    todo = set(wanted)
-    while todo:
-        slug, anchor = todo.pop()
-        done.add((slug, anchor))
-        heading = anchor if anchor and not anchor.startswith("^") else None
-        block = anchor[1:] if anchor.startswith("^") else None
-        try:
-            found = api.get_preview(slug, db, heading=heading, block=block)
-        except views.NotFound:
-            continue
-        yield _json(links, preview_file(slug, anchor), found)
-        todo |= links.previews - done
-    links.previews |= done
+def preview(db: Session, links: SiteLinks, slug: str, anchor: str) -> JsonFile | None:
+    """The preview of a link to ``slug`` at ``anchor``; None for a section that is gone
+    (the server answers 404)."""
+    heading = anchor if anchor and not anchor.startswith("^") else None
+    block = anchor[1:] if anchor.startswith("^") else None
+    try:
+        found = api.get_preview(slug, db, heading=heading, block=block)
+    except views.NotFound:
+        return None
+    return _json(links, preview_file(slug, anchor), found)
 
 
-def terms(db: Session, links: SiteLinks, glossary: views.Glossary) -> Iterator[JsonFile]:
-    for slug in glossary.terms:
-        yield _json(links, _under("api/terms", f"{slug}.json"), api.get_term(slug, db))
+def local_graph(db: Session, links: SiteLinks, slug: str) -> JsonFile:
+    found = api.get_graph(db, slug=slug)
+    return _json(links, _under("api/graph/note", slug, "index.json"), found)
+
+
+def terms(links: SiteLinks, glossary: views.Glossary) -> Iterator[JsonFile]:
+    """What a tooltip shows of a term not defined on its page (one marked in a preview):
+    the glossary's summary of it. ``/api/terms/{slug}`` adds where the term is used,
+    which no script reads and which costs the most of any answer."""
+    for slug, term in glossary.terms.items():
+        yield _json(links, _under("api/terms", f"{slug}.json"), term)
 
 
 def trees(links: SiteLinks, tree: views.FolderTree) -> Iterator[JsonFile]:
@@ -89,16 +96,12 @@ def trees(links: SiteLinks, tree: views.FolderTree) -> Iterator[JsonFile]:
 
 
 def graphs(
-    db: Session, links: SiteLinks, folders: Iterable[str], tags: Iterable[str], slugs: list[str]
+    db: Session, links: SiteLinks, folders: Iterable[str], tags: Iterable[str]
 ) -> Iterator[JsonFile]:
-    """The whole graph, each folder's and tag's, and each note's neighbourhood."""
+    """The whole graph, and each folder's and tag's (each note's: ``local_graph``)."""
     yield _json(links, "api/graph/index.json", api.get_graph(db))
     for folder in folders:
         found: s.Graph = api.get_graph(db, folder=folder)
         yield _json(links, _under("api/graph/folder", folder, "index.json"), found)
     for tag in tags:
         yield _json(links, _under("api/graph/tag", tag, "index.json"), api.get_graph(db, tag=tag))
-    for slug in slugs:
-        yield _json(
-            links, _under("api/graph/note", slug, "index.json"), api.get_graph(db, slug=slug)
-        )

@@ -1,14 +1,19 @@
 """``build_site``: the indexed vault as a static site in a folder.
 
-index (the usual incremental run) → pages (the server's route functions) → the JSON the
-scripts read → the search shards → the attachments and board pictures the pages link to
-→ the static assets; every file through ``SiteOutput``, which writes only changed bytes
-and removes what the last build made and this one did not.
+The many files (a page, a neighbourhood graph and previews per note, a page per term) are
+made in batches, in workers for a big vault (``site.work``), while this process makes the
+rest: the site-wide pages, the JSON of folders, tags and terms, and the search shards
+(``site.search``). Then the previews the pages link to, round by round (a preview links
+on), and the attachments and board pictures they show, and the static assets. Every file
+goes through ``SiteOutput``, which writes only changed bytes and removes what the last
+build made and this one did not.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +26,10 @@ from studynotes.resources import resource_dir
 from studynotes.site import api
 from studynotes.site.links import SiteLinks
 from studynotes.site.output import SiteOutput, WriteReport, check_output
-from studynotes.site.pages import SiteSource, all_pages, note_slugs, request_for
+from studynotes.site.pages import SiteSource, note_slugs, request_for, site_pages
 from studynotes.site.search import search_shards
+from studynotes.site.work import BATCH, Batch, Item, Kind, Makers, site_app, workers_for
 from studynotes.web import views
-from studynotes.web.app import attach_index, create_app
 from studynotes.web.routes import pages
 
 __all__ = ["BuildReport", "build_site", "normal_base"]
@@ -33,6 +38,7 @@ __all__ = ["BuildReport", "build_site", "normal_base"]
 @dataclass(slots=True)
 class BuildReport:
     pages: int = 0
+    workers: int = 1
     written: WriteReport = field(default_factory=WriteReport)
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -56,46 +62,100 @@ def normal_base(base: str) -> str:
     return f"/{inner}/" if inner else "/"
 
 
-def build_site(settings: Settings, engine: Engine, out: Path, *, base: str = "/") -> BuildReport:
-    """Write the site of the (already indexed) vault into ``out``."""
+@dataclass(slots=True)
+class _Gather:
+    """What the batches made, written as they come back, and what their links ask for."""
+
+    output: SiteOutput
+    links: SiteLinks
+    report: BuildReport
+
+    def take(self, batches: Iterable[Future[Batch]]) -> None:
+        for future in batches:
+            batch = future.result()
+            for name, data in batch.files:
+                if name.endswith(".html"):
+                    self.report.pages += 1
+                self.output.write(name, data)
+            self.links.files |= batch.attachments
+            self.links.boards |= batch.boards
+            self.links.previews |= batch.previews
+
+
+def _batches(makers: Makers, kind: Kind, items: list[Item]) -> list[Future[Batch]]:
+    return [makers.submit(kind, items[i : i + BATCH]) for i in range(0, len(items), BATCH)]
+
+
+def build_site(
+    settings: Settings,
+    engine: Engine,
+    out: Path,
+    *,
+    base: str = "/",
+    workers: int | None = None,
+) -> BuildReport:
+    """Write the site of the (already indexed) vault into ``out``; ``workers``: processes
+    that make the notes' files (default: one a core for a big vault, else none)."""
     check_output(out, settings.vault)
     out.mkdir(parents=True, exist_ok=True)
-    report = BuildReport()
     started = time.perf_counter()
-    app = create_app(settings, engine=engine)
-    attach_index(app, engine)
     base = normal_base(base)
-    app.state.templates.env.globals["static_site"] = base
+    app = site_app(settings, engine, base)
     links = SiteLinks(base)
     output = SiteOutput(out)
-    source = SiteSource(app, settings.vault)
     with Session(engine) as db:
         slugs = note_slugs(db)
-        for page in all_pages(source, db, slugs):
-            output.write(page.file, links.html(page.html.decode()).encode())
-            report.pages += 1
-        started = report.lap("pages", started)
         glossary = views.load_glossary(db)
-        tree = views.load_tree(db)
-        tags = [t.name for t in views.tag_index(db)]
-        folders = [f for f in tree.children if f]
-        for found in (
-            *api.terms(db, links, glossary),
-            *api.trees(links, tree),
-            *api.graphs(db, links, folders, tags, slugs),
-        ):
-            output.write(found.file, found.data)
-        for found in api.previews(db, links, set(links.previews)):  # once every link is known
-            output.write(found.file, found.data)
-        started = report.lap("json", started)
-        for shard in search_shards(db):
-            output.write(shard.file, shard.data)
-        started = report.lap("search", started)
+    report = BuildReport(workers=workers_for(settings, len(slugs), workers))
+    gather = _Gather(output, links, report)
+    makers = Makers(settings, engine, app, base, report.workers)
+    try:
+        many = [
+            *_batches(makers, "notes", [(slug, "") for slug in slugs]),
+            *_batches(makers, "terms", [(slug, "") for slug in glossary.terms]),
+            *_batches(makers, "graphs", [(slug, "") for slug in slugs]),
+        ]
+        _site_wide(SiteSource(app, settings.vault), engine, links, output, report, glossary)
+        started = report.lap("site-wide pages, JSON, search", started)
+        gather.take(many)
+        started = report.lap("notes and terms", started)
+        done: set[tuple[str, str]] = set()
+        while todo := sorted(links.previews - done):  # a preview's links preview in turn
+            done |= set(todo)
+            gather.take(_batches(makers, "previews", todo))
+        started = report.lap("previews", started)
+    finally:
+        makers.close()
     _attachments(app, settings.vault, links, output)
     _assets(output)
     report.lap("files", started)
     report.written = output.finish()
     return report
+
+
+def _site_wide(
+    source: SiteSource,
+    engine: Engine,
+    links: SiteLinks,
+    output: SiteOutput,
+    report: BuildReport,
+    glossary: views.Glossary,
+) -> None:
+    with Session(engine) as db:
+        for page in site_pages(source, db, glossary):
+            output.write(page.file, links.html(page.html.decode()).encode())
+            report.pages += 1
+        tree = views.load_tree(db)
+        tags = [t.name for t in views.tag_index(db)]
+        folders = [f for f in tree.children if f]
+        for found in (
+            *api.terms(links, glossary),
+            *api.trees(links, tree),
+            *api.graphs(db, links, folders, tags),
+        ):
+            output.write(found.file, found.data)
+        for shard in search_shards(db):
+            output.write(shard.file, shard.data)
 
 
 def _attachments(app: FastAPI, vault: Path, links: SiteLinks, output: SiteOutput) -> None:

@@ -24,7 +24,16 @@ from studynotes.web import views
 from studynotes.web.routes import pages
 from studynotes.web.urls import folder_url
 
-__all__ = ["Page", "SiteSource", "all_pages", "boards", "request_for"]
+__all__ = [
+    "Page",
+    "SiteSource",
+    "boards",
+    "note_page",
+    "note_slugs",
+    "request_for",
+    "site_pages",
+    "term_page",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +79,10 @@ def note_slugs(db: Session) -> list[str]:
     return list(db.scalars(select(Note.slug).order_by(Note.slug)))
 
 
-def all_pages(source: SiteSource, db: Session, slugs: list[str]) -> Iterator[Page]:
-    """The pages, the notes' pages (of ``slugs``) last: the site-wide pages first."""
+def site_pages(source: SiteSource, db: Session, glossary: views.Glossary) -> Iterator[Page]:
+    """Every page but the notes' and the terms' (``note_page``, ``term_page``: the many)."""
     app = source.app
     req = request_for(app)
-    glossary = views.load_glossary(db)
     yield Page(page_file("/"), bytes(pages.home_page(req, db).body))
     yield Page(page_file("/graph"), bytes(pages.graph_page(req).body))
     yield Page(page_file("/broken-links"), bytes(pages.broken_links_page(req, db).body))
@@ -87,8 +95,6 @@ def all_pages(source: SiteSource, db: Session, slugs: list[str]) -> Iterator[Pag
         for letter in first.counts:
             body = bytes(pages.glossary_page(req, glossary, letter).body)
             yield Page(SiteFile(f"glossary/letter/{letter}/index.html"), body)
-    for slug in glossary.terms:
-        yield Page(page_file(term_url(slug)), bytes(pages.term_page(req, slug, db, glossary).body))
     yield Page(page_file("/tags"), bytes(pages.tags_page(req, db).body))
     for tag in views.tag_index(db):
         yield Page(page_file(tag_url(tag.name)), bytes(pages.tag_page(req, tag.name, db).body))
@@ -97,8 +103,15 @@ def all_pages(source: SiteSource, db: Session, slugs: list[str]) -> Iterator[Pag
         yield Page(page_file(folder_url(folder)), body)
     for board in boards(db):
         yield Page(page_file(canvas_url(board)), bytes(pages.canvas_page(req, board, db).body))
-    for slug in slugs:
-        yield Page(page_file(note_url(slug)), pages.note_page_body(req, slug))
+
+
+def note_page(app: FastAPI, slug: str) -> Page:
+    return Page(page_file(note_url(slug)), pages.note_page_body(request_for(app), slug))
+
+
+def term_page(app: FastAPI, db: Session, glossary: views.Glossary, slug: str) -> Page:
+    body = pages.term_page(request_for(app), slug, db, glossary).body
+    return Page(page_file(term_url(slug)), bytes(body))
 
 
 def _not_found(app: FastAPI) -> str:
