@@ -202,3 +202,11 @@ def test_a_build_in_worker_processes_writes_the_same_site(vault: Path, tmp_path:
         engine.dispose()
     assert (here.workers, there.workers) == (1, 2)
     assert _hashes(tmp_path / "here") == _hashes(tmp_path / "there")
+
+
+def test_a_new_base_url_remakes_the_site(vault: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'index.sqlite3'}"
+    _build(vault, tmp_path / "out", db)
+    moved = _build(vault, tmp_path / "out", db, base="/moved/")
+    assert moved.workers >= 1 and "index.html" in moved.written.written
+    assert 'href="/moved/glossary/"' in (tmp_path / "out" / "index.html").read_text()

@@ -11,6 +11,7 @@ build made and this one did not.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable
 from concurrent.futures import Future
@@ -21,6 +22,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from studynotes import __version__
 from studynotes.config import Settings
 from studynotes.resources import resource_dir
 from studynotes.site import api
@@ -38,7 +40,7 @@ __all__ = ["BuildReport", "build_site", "normal_base"]
 @dataclass(slots=True)
 class BuildReport:
     pages: int = 0
-    workers: int = 1
+    workers: int = 1  # processes that made the notes' files; 0: nothing needed making
     written: WriteReport = field(default_factory=WriteReport)
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -49,6 +51,8 @@ class BuildReport:
 
     def summary(self) -> str:
         w = self.written
+        if self.workers == 0:
+            return f"unchanged since the last build: {w.files} files ({w.bytes / 1e6:.1f} MB)"
         return (
             f"{self.pages} pages, {w.files} files ({w.bytes / 1e6:.1f} MB): "
             f"{len(w.written)} written, {len(w.removed)} removed, "
@@ -100,12 +104,16 @@ def build_site(
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     base = normal_base(base)
-    app = site_app(settings, engine, base)
-    links = SiteLinks(base)
     output = SiteOutput(out)
     with Session(engine) as db:
+        output.source = source_stamp(views.indexed_at(db), base)
+        if output.up_to_date():
+            output.keep_all()
+            return BuildReport(workers=0, written=output.finish())
         slugs = note_slugs(db)
         glossary = views.load_glossary(db)
+    app = site_app(settings, engine, base)
+    links = SiteLinks(base)
     report = BuildReport(workers=workers_for(settings, len(slugs), workers))
     gather = _Gather(output, links, report)
     makers = Makers(settings, engine, app, base, report.workers)
@@ -131,6 +139,21 @@ def build_site(
     report.lap("files", started)
     report.written = output.finish()
     return report
+
+
+def source_stamp(indexed_at: str | None, base: str) -> str:
+    """What a site is made from: the index run, the base path, and the code that draws it
+    (templates, static files, and the package's own modules). The same stamp makes the
+    same site."""
+    if indexed_at is None:
+        return ""
+    digest = hashlib.sha256(f"{__version__}\0{indexed_at}\0{base}".encode())
+    code = Path(__file__).parents[1]  # the studynotes package
+    for folder in (resource_dir("templates"), resource_dir("static"), code):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix != ".pyc":
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _site_wide(

@@ -51,15 +51,33 @@ class WriteReport:
 class SiteOutput:
     root: Path
     report: WriteReport = field(default_factory=WriteReport)
+    source: str = ""  # what this build is made from (``build.source_stamp``)
     _before: dict[str, str] = field(default_factory=dict)  # file -> sha256, last build
     _now: dict[str, str] = field(default_factory=dict)
+    _made_from: str = ""  # the last build's ``source``
 
     def __post_init__(self) -> None:
         try:
             saved = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
             self._before = {str(k): str(v) for k, v in saved.get("files", {}).items()}
+            self._made_from = str(saved.get("source", ""))
         except (OSError, ValueError, AttributeError):
             self._before = {}
+
+    def up_to_date(self) -> bool:
+        """Whether the last build was made from the same source and its files are all
+        there: then nothing would change, and nothing need be made."""
+        return (
+            bool(self.source)
+            and self._made_from == self.source
+            and all((self.root / name).is_file() for name in self._before)
+        )
+
+    def keep_all(self) -> None:
+        """Keep the last build's files as they are."""
+        self._now = dict(self._before)
+        self.report.files = len(self._now)
+        self.report.bytes = sum(_size(self.root / name) for name in self._now)
 
     def __contains__(self, name: str) -> bool:
         return name in self._now
@@ -89,7 +107,8 @@ class SiteOutput:
                 path.unlink()
             self.report.removed.append(name)
             _prune(path.parent, self.root)
-        text = json.dumps({"files": dict(sorted(self._now.items()))}, separators=(",", ":"))
+        saved = {"source": self.source, "files": dict(sorted(self._now.items()))}
+        text = json.dumps(saved, separators=(",", ":"))
         (self.root / MANIFEST).write_text(text, encoding="utf-8")
         return self.report
 
