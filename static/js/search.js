@@ -3,7 +3,7 @@
 import { el, isTyping, noteUrl, termUrl } from "./dom.js";
 import { initSearchPage } from "./searchpage.js";
 import { STATIC, pageUrl } from "./site.js";
-import { siteSearch } from "./sitesearch.js";
+import { siteSearch, warmSearch } from "./sitesearch.js";
 
 const DEBOUNCE = 80;
 const LIMIT = 8;
@@ -21,6 +21,7 @@ class SearchBox {
     input.addEventListener("input", () => this.schedule());
     input.addEventListener("keydown", (e) => this.onKey(e));
     input.addEventListener("focus", () => {
+      if (STATIC) warmSearch();
       if (this.shownFor !== null && this.shownFor === input.value.trim() && this.options.length) this.open();
     });
     input.addEventListener("blur", () => setTimeout(() => this.close(), 120));

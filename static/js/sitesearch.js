@@ -258,6 +258,13 @@ async function nearestTitle(words) {
   return best;
 }
 
+/** Start loading what every search reads (the shard list, the glossary): called when the
+ * reader focuses a search box, so the first keystroke waits only for its own shard. */
+export function warmSearch() {
+  load("search/meta.json").catch(() => {});
+  names().catch(() => {});
+}
+
 /** The answer /api/search would give for `q`: {query, terms, notes, notes_for, boards}. */
 export async function siteSearch(q, limit = 20) {
   const query = parse(q);

@@ -77,10 +77,10 @@ class _Gather:
     def take(self, batches: Iterable[Future[Batch]]) -> None:
         for future in batches:
             batch = future.result()
-            for name, data in batch.files:
-                if name.endswith(".html"):
+            for done in batch.files:
+                if done.name.endswith(".html"):
                     self.report.pages += 1
-                self.output.write(name, data)
+                self.output.record(done)
             self.links.files |= batch.attachments
             self.links.boards |= batch.boards
             self.links.previews |= batch.previews
@@ -116,7 +116,7 @@ def build_site(
     links = SiteLinks(base)
     report = BuildReport(workers=workers_for(settings, len(slugs), workers))
     gather = _Gather(output, links, report)
-    makers = Makers(settings, engine, app, base, report.workers)
+    makers = Makers(settings, engine, app, base, output, report.workers)
     try:
         many = [
             *_batches(makers, "notes", [(slug, "") for slug in slugs]),

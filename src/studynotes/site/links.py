@@ -52,9 +52,17 @@ class SiteLinks:
     files: set[str] = field(default_factory=set)  # vault attachments linked (vault paths)
     boards: set[str] = field(default_factory=set)  # boards whose pictures are shown
     previews: set[tuple[str, str]] = field(default_factory=set)  # (slug, anchor) hovered
+    _seen: dict[str, str] = field(default_factory=dict)  # url -> the site's (a page has
+    # the same explorer, menu and asset links as the others)
 
     def url(self, url: str) -> str:
         """The static site's URL for the server URL ``url``; others are returned as given."""
+        found = self._seen.get(url)
+        if found is None:
+            found = self._seen[url] = self._url(url)
+        return found
+
+    def _url(self, url: str) -> str:
         if not url.startswith("/") or url.startswith("//"):
             return url
         rest = ""

@@ -14,7 +14,15 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["MANIFEST", "OutputError", "SiteOutput", "WriteReport", "check_output"]
+__all__ = [
+    "MANIFEST",
+    "OutputError",
+    "SiteOutput",
+    "WriteReport",
+    "Written",
+    "check_output",
+    "put",
+]
 
 MANIFEST = ".studynotes-site.json"
 
@@ -45,6 +53,31 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     files: int = 0
     bytes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """One file put in place (or found in place already): what the manifest records."""
+
+    name: str
+    digest: str
+    size: int
+    changed: bool
+
+
+def put(root: Path, before: dict[str, str], name: str, data: bytes) -> Written:
+    """``data`` as the file ``name`` under ``root``, unless the last build (``before``: its
+    hashes) wrote these bytes there already. Workers call it too: the bytes of a page
+    need not travel back to the process that keeps the manifest."""
+    digest = hashlib.sha256(data).hexdigest()
+    path = root / name
+    if before.get(name) == digest and _size(path) == len(data):
+        return Written(name, digest, len(data), False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return Written(name, digest, len(data), True)
 
 
 @dataclass(slots=True)
@@ -79,25 +112,28 @@ class SiteOutput:
         self.report.files = len(self._now)
         self.report.bytes = sum(_size(self.root / name) for name in self._now)
 
+    @property
+    def before(self) -> dict[str, str]:
+        """The last build's files and their hashes."""
+        return self._before
+
     def __contains__(self, name: str) -> bool:
         return name in self._now
 
     def write(self, name: str, data: bytes) -> None:
         """``data`` as the file ``name`` (relative, ``/``-separated), if it differs."""
-        if name in self._now:
-            return  # the first writer of a file wins (a page is made once)
-        digest = hashlib.sha256(data).hexdigest()
-        self._now[name] = digest
-        self.report.files += 1
-        self.report.bytes += len(data)
-        path = self.root / name
-        if self._before.get(name) == digest and _size(path) == len(data):
+        if name not in self._now:  # the first writer of a file wins (a page is made once)
+            self.record(put(self.root, self._before, name, data))
+
+    def record(self, done: Written) -> None:
+        """A file this build put in place (here or in a worker)."""
+        if done.name in self._now:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        self.report.written.append(name)
+        self._now[done.name] = done.digest
+        self.report.files += 1
+        self.report.bytes += done.size
+        if done.changed:
+            self.report.written.append(done.name)
 
     def finish(self) -> WriteReport:
         """Remove what the last build wrote and this one did not; save the manifest."""

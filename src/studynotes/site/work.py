@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from fastapi import FastAPI
@@ -23,6 +24,7 @@ from studynotes.db.session import open_database
 from studynotes.ingest.pool import make_pool
 from studynotes.site import api
 from studynotes.site.links import SiteLinks
+from studynotes.site.output import SiteOutput, Written, put
 from studynotes.site.pages import note_page, term_page
 from studynotes.web import views
 from studynotes.web.app import attach_index, create_app
@@ -37,7 +39,7 @@ PARALLEL_FROM = 400  # notes; below, starting workers costs more than it saves
 
 @dataclass(slots=True)
 class Batch:
-    files: list[tuple[str, bytes]] = field(default_factory=list)
+    files: list[Written] = field(default_factory=list)
     attachments: set[str] = field(default_factory=set)
     boards: set[str] = field(default_factory=set)
     previews: set[tuple[str, str]] = field(default_factory=set)
@@ -56,6 +58,8 @@ class _Maker:
     app: FastAPI
     engine: Engine
     base: str
+    out: Path  # files are put in place here, and only their names and hashes returned
+    before: dict[str, str]  # the last build's hashes (``SiteOutput.before``)
     glossary: views.Glossary | None = None
 
     def make(self, kind: Kind, items: list[Item]) -> Batch:
@@ -63,7 +67,7 @@ class _Maker:
         out = Batch()
         with Session(self.engine) as db:
             for name, data in self._files(db, links, kind, items):
-                out.files.append((name, data))
+                out.files.append(put(self.out, self.before, name, data))
         out.attachments, out.boards, out.previews = links.files, links.boards, links.previews
         return out
 
@@ -93,9 +97,9 @@ class _Maker:
 _WORKER: list[_Maker] = []  # this worker's maker, once its initializer ran
 
 
-def _init(settings: Settings, url: str, base: str) -> None:
+def _init(settings: Settings, url: str, base: str, out: Path, before: dict[str, str]) -> None:
     engine = open_database(url)
-    _WORKER.append(_Maker(site_app(settings, engine, base), engine, base))
+    _WORKER.append(_Maker(site_app(settings, engine, base), engine, base, out, before))
 
 
 def _make(kind: Kind, items: list[Item]) -> Batch:
@@ -106,8 +110,16 @@ class Makers:
     """Makes batches in worker processes (``workers`` > 1) or here; ``submit`` returns a
     future either way."""
 
-    def __init__(self, settings: Settings, engine: Engine, app: FastAPI, base: str, workers: int):
-        self._here = _Maker(app, engine, base)
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        app: FastAPI,
+        base: str,
+        output: SiteOutput,
+        workers: int,
+    ):
+        self._here = _Maker(app, engine, base, output.root, output.before)
         self._pool: ProcessPoolExecutor | None = None
         if workers > 1:
             url = engine.url.render_as_string(hide_password=False)
@@ -115,7 +127,7 @@ class Makers:
                 workers,
                 preload=["studynotes.site.work"],
                 init=_init,
-                initargs=(settings, url, base),
+                initargs=(settings, url, base, output.root, output.before),
             )
 
     def submit(self, kind: Kind, items: list[Item]) -> Future[Batch]:
