@@ -234,7 +234,9 @@ async function searchNotes(meta, query, limit) {
   }
   const ranked = [...scores.entries()].map(([id, [bm, named]]) => ({ id, score: tokens.length ? named + bm / (1 + bm) : bm }));
   ranked.sort((a, b) => b.score - a.score || a.id - b.id);
-  const top = await Promise.all(ranked.slice(0, Math.max(limit * 3, 24)).map(async (r) => ({ ...(await noteInfo(meta, r.id)), score: r.score })));
+  // Only the best few are read (their chunks are fetched): a note named as the query has
+  // its title's words, so it is among them already.
+  const top = await Promise.all(ranked.slice(0, Math.max(limit * 2, 16)).map(async (r) => ({ ...(await noteInfo(meta, r.id)), score: r.score })));
   const named = loose(query.words.join(" "));
   for (const n of top) if (named && loose(n.title) === named) n.score += 1;
   top.sort((a, b) => b.score - a.score || (tokens.length ? 0 : a.title.toLowerCase().localeCompare(b.title.toLowerCase())) || a.id - b.id);

@@ -104,6 +104,8 @@ def test_a_term_shows_its_definition_and_links_into_the_site(site: Any) -> None:
     expect(tooltip).to_be_visible()
     slug = term.get_attribute("data-term")
     expect(tooltip.locator(f'a[href="{site.path}glossary/{slug}/"]').first).to_be_visible()
+    if SHOTS is not None:
+        tab.wait_for_timeout(400)  # the tooltip fades in
     _shot(tab, f"tooltip-{site.kind}")
 
 
