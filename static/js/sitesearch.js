@@ -236,7 +236,7 @@ async function searchNotes(meta, query, limit) {
   ranked.sort((a, b) => b.score - a.score || a.id - b.id);
   // Only the best few are read (their chunks are fetched): a note named as the query has
   // its title's words, so it is among them already.
-  const top = await Promise.all(ranked.slice(0, Math.max(limit * 2, 16)).map(async (r) => ({ ...(await noteInfo(meta, r.id)), score: r.score })));
+  const top = await Promise.all(ranked.slice(0, limit + 4).map(async (r) => ({ ...(await noteInfo(meta, r.id)), score: r.score })));
   const named = loose(query.words.join(" "));
   for (const n of top) if (named && loose(n.title) === named) n.score += 1;
   top.sort((a, b) => b.score - a.score || (tokens.length ? 0 : a.title.toLowerCase().localeCompare(b.title.toLowerCase())) || a.id - b.id);

@@ -30,7 +30,7 @@ from studynotes.db.search.query import fold, loose
 
 __all__ = ["CHUNK", "MAX_POSTINGS", "SearchShard", "search_shards", "shard_key"]
 
-CHUNK = 64  # notes a file: a search reads the chunks of its best few notes
+CHUNK = 32  # notes a file: a search reads the chunks of its best few notes
 MAX_POSTINGS = 400  # notes kept per word: the best-weighted, as results show the best
 OPENING = 240  # characters of a note's text kept for its snippet
 DEFINITION = 200
