@@ -58,6 +58,7 @@ if __package__ in (None, ""):  # run as a script: make ``bench`` importable
 
 from bench.dataview import DASHBOARD, live_query, query_cost, write_dashboard  # noqa: E402
 from bench.large import large_bounds, measure_large  # noqa: E402
+from bench.site import measure_site  # noqa: E402
 from bench.study import review_session  # noqa: E402
 from bench.vaultgen import GeneratedVault, generate  # noqa: E402
 
@@ -70,6 +71,7 @@ INDEX_TIMEOUT = 1_500.0
 START_TIMEOUT = 600.0  # `serve` indexes what changed first: nothing, normally
 REQUEST_TIMEOUT = 60.0
 LIVE_EDITS = 5
+SITE_QUERIES = 40  # searches of the static site in Chromium (each asked cold and warm)
 LIVE_BUDGET = 360.0  # all live edits of one size together
 LATENCY_REQUESTS = 300
 LATENCY_WARMUP = 30
@@ -524,7 +526,9 @@ def _mb(kb: int | None) -> float | None:
     return kb / 1024 if kb else None
 
 
-def measure_size(n: int, work: Path, procs: Processes, seed: int) -> dict[str, Any]:
+def measure_size(
+    n: int, work: Path, procs: Processes, seed: int, *, site_only: bool = False
+) -> dict[str, Any]:
     rng = random.Random(seed * 1_000_003 + n)
     # Other work on the machine skews every figure; the load average shows whether it was idle.
     result: dict[str, Any] = {"notes": n, "loadavg_at_start": os.getloadavg()}
@@ -567,6 +571,17 @@ def measure_size(n: int, work: Path, procs: Processes, seed: int) -> dict[str, A
         "reindex_fraction": again.wall_s / full.wall_s,
     }
 
+    if n <= REFERENCE_SIZE or site_only:  # the issue bounds the site on the 5,000-note vault
+        site_rng = random.Random(seed * 7 + n)
+        result["site"] = measure_site(
+            _studynotes(), vault_dir, db_url, work, full.wall_s,
+            search_queries(vault, SITE_QUERIES, site_rng), log,
+        )  # fmt: skip
+
+    if site_only:
+        result["ratios"] = {"site_build_to_index": _get(result, "site.build_to_index")}
+        return result
+
     if n <= REFERENCE_SIZE:  # parsing 20,000 notes again in one process would add a minute
         log("glossary cost")
         cost = glossary_cost(vault_dir)
@@ -597,6 +612,7 @@ def measure_size(n: int, work: Path, procs: Processes, seed: int) -> dict[str, A
             server["throughput_repeat"]["rps"], bare["throughput"]["rps"]
         ),
         "search_p50_to_bare": _ratio(server["search"]["p50_ms"], bare["page"]["p50_ms"]),
+        "site_build_to_index": _get(result, "site.build_to_index"),
     }
     result["loadavg_at_end"] = os.getloadavg()
     shutil.rmtree(vault_dir, ignore_errors=True)  # 20,000 notes are ~100 MB
@@ -873,6 +889,11 @@ def _errors(data: dict[str, Any]) -> str:
     return f"{series}/{wrk}"
 
 
+def _site_search(data: dict[str, Any]) -> str:
+    p50, top = _get(data, "site.search.p50_ms"), _get(data, "site.search.max_ms")
+    return "-" if p50 is None else f"{p50:.1f}/{top:.1f}"
+
+
 RATIO_ROWS: list[Row] = [
     ("full index / markdown floor (wall)", _field("ratios.index_to_floor", ".2f")),
     ("full index / floor (own summary)", _field("ratios.index_reported_to_floor", ".2f")),
@@ -884,6 +905,7 @@ RATIO_ROWS: list[Row] = [
     ("page rps / bare rps, repeat views", _field("ratios.page_repeat_rps_to_bare", ".3f")),
     ("search p50 / bare page p50", _field("ratios.search_p50_to_bare", ".2f")),
     ("glossary (1 CPU) / full index (wall)", _field("glossary.share_of_full_index", ".3f")),
+    ("static site build / full index (wall)", _field("ratios.site_build_to_index", ".2f")),
 ]
 ABSOLUTE_ROWS: list[Row] = [
     ("vault size (MB)", _field("vault.megabytes", ".1f")),
@@ -927,6 +949,13 @@ ABSOLUTE_ROWS: list[Row] = [
     ("server RSS after load (MB)", _field("server.rss_mb", ",.0f")),
     ("server start, nothing to index (s)", _field("serve_start_s", ".2f")),
     ("HTTP errors (latency/wrk)", _errors),
+    ("static site build, wall (s)", _field("site.build_s", ".2f")),
+    ("static site rebuild, unchanged (s)", _field("site.rebuild_unchanged_s", ".2f")),
+    ("static site rebuild, one note edited (s)", _field("site.rebuild_one_edit_s", ".2f")),
+    ("static site files", _field("site.size.files", ",d")),
+    ("static site size (MB)", _field("site.size.megabytes", ".1f")),
+    ("static site search index (MB)", _field("site.size.search_megabytes", ".2f")),
+    ("static site search p50/max, browser (ms)", _site_search),
     ("load average at start/end (1 min)", _load),
 ]
 
@@ -971,6 +1000,9 @@ BOUNDS: list[tuple[str, str, str, float]] = [
     ("next card p50 (ms)", "server.review_next.p50_ms", "<=", 5.0),
     ("server RSS after load (MB)", "server.rss_mb", "<=", 400.0),
     ("glossary / full index", "glossary.share_of_full_index", "<=", 0.10),
+    ("static site build / full index", "ratios.site_build_to_index", "<=", 1.5),
+    ("static site search p50, browser (ms)", "site.search.p50_ms", "<=", 50.0),
+    ("static site search max, browser (ms)", "site.search.max_ms", "<=", 50.0),
 ]
 # ...and at LARGE_SIZE these stay within 2x of the reference size.
 SCALING = [
@@ -1082,6 +1114,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="vault generator seed")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (for debugging)")
     parser.add_argument(
+        "--site-only",
+        action="store_true",
+        help="only index and the static site (studynotes build): build time, size, search",
+    )
+    parser.add_argument(
         "--long-notes-only",
         action="store_true",
         help="only search latency on a vault with 1, 2 and 4 MB notes",
@@ -1110,7 +1147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 size_dir = work / f"n{n}"
                 size_dir.mkdir()
-                results[str(n)] = measure_size(n, size_dir, procs, args.seed)
+                results[str(n)] = measure_size(
+                    n, size_dir, procs, args.seed, site_only=args.site_only
+                )
             except Exception as exc:
                 failed = True
                 traceback.print_exc()
@@ -1118,7 +1157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 procs.stop_all()
                 _write(args.out, payload)
-        if args.large and not args.quick and not args.long_notes_only:
+        if args.large and not args.quick and not args.long_notes_only and not args.site_only:
             try:
                 large_dir = work / "large"
                 large_dir.mkdir()
@@ -1133,17 +1172,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 procs.stop_all()
                 _write(args.out, payload)
-        try:
-            long_dir = work / "long"
-            long_dir.mkdir()
-            payload["long_notes"] = measure_long_notes(long_dir, procs, args.seed)
-        except Exception as exc:
-            failed = True
-            traceback.print_exc()
-            payload["long_notes"] = {"error": f"{type(exc).__name__}: {exc}"}
-        finally:
-            procs.stop_all()
-            _write(args.out, payload)
+        if not args.site_only:
+            try:
+                long_dir = work / "long"
+                long_dir.mkdir()
+                payload["long_notes"] = measure_long_notes(long_dir, procs, args.seed)
+            except Exception as exc:
+                failed = True
+                traceback.print_exc()
+                payload["long_notes"] = {"error": f"{type(exc).__name__}: {exc}"}
+            finally:
+                procs.stop_all()
+                _write(args.out, payload)
     finally:
         procs.stop_all()
         if args.keep:

@@ -207,6 +207,39 @@ def export_anki(vault: Path | None, db: str | None, deck: str, output: Path | No
     click.echo(f"{package.cards} cards of deck {deck} written to {target}")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_DB
+@click.option(
+    "--base-url", default="/", metavar="PATH", help="Where the site will live (default /)."
+)
+def build(paths: tuple[Path, ...], db: str | None, base_url: str) -> None:
+    """Write the site of VAULT (default: ./notes) as static files into OUT.
+
+    Usage: studynotes build [VAULT] OUT. A second build writes only the files that changed.
+    """
+    if len(paths) > 2:
+        raise click.UsageError("give at most VAULT and OUT")
+    vault, out = (paths[0], paths[1]) if len(paths) == 2 else (None, paths[0])
+    settings = _settings(vault=vault, db=db)
+    from studynotes.site.build import build_site  # only this command needs it
+    from studynotes.site.output import OutputError, check_output
+
+    try:
+        check_output(out, settings.vault)
+    except OutputError as exc:
+        _fail(str(exc))
+    engine = _open(settings)
+    report = _index(settings, engine)
+    click.echo(report.summary())
+    try:
+        built = build_site(settings, engine, out, base=base_url)
+    except OutputError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"site: {built.summary()} in {out}")
+
+
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 

@@ -8,6 +8,7 @@ import { initMentions } from "./mentions.js";
 import { closePreviews, initPreviews } from "./preview.js";
 import { initDueBadge, initReview } from "./review.js";
 import { initSearch } from "./search.js";
+import { STATIC } from "./site.js";
 import { initTheme } from "./theme.js";
 import { initToc, rebuildToc } from "./toc.js";
 import { close as closeTooltip, initTooltips, refreshTerms } from "./tooltips.js";
@@ -30,7 +31,7 @@ start("explorer", initExplorer);
 start("diagrams", () => initDiagrams());
 start("graph", initGraphs);
 start("review", initReview);
-start("due badge", () => initDueBadge().catch(() => {}));
+if (!STATIC) start("due badge", () => initDueBadge().catch(() => {})); // study needs a server
 start("canvas", initCanvas);
 start("live", () =>
   initLive({

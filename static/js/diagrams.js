@@ -4,6 +4,7 @@
 // whose policy allows inline styles and nothing else (/diagram-frame); the page takes the
 // drawing back and applies its styles through the CSSOM, which the policy allows.
 // A diagram that fails shows its source and the error; without JavaScript, the source.
+import { pageUrl } from "./site.js";
 
 let frame = null;
 let ready = null;
@@ -21,7 +22,7 @@ function renderer() {
   if (ready) return ready;
   ready = new Promise((resolve, reject) => {
     frame = document.createElement("iframe");
-    frame.src = "/diagram-frame";
+    frame.src = pageUrl("/diagram-frame");
     frame.title = "diagram renderer";
     frame.setAttribute("aria-hidden", "true");
     frame.tabIndex = -1;

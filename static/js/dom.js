@@ -1,4 +1,5 @@
 // Small shared helpers: URLs, cached JSON fetches, popover placement.
+import { pageUrl } from "./site.js";
 
 /** A vault slug as a URL path, each segment escaped (mirrors studynotes.urls.note_url). */
 export function encodePath(slug) {
@@ -7,11 +8,11 @@ export function encodePath(slug) {
 
 export function noteUrl(slug, anchor) {
   const base = `/notes/${encodePath(slug)}`;
-  return anchor ? `${base}#${encodeURIComponent(anchor).replace(/%5E/g, "^")}` : base;
+  return pageUrl(anchor ? `${base}#${encodeURIComponent(anchor).replace(/%5E/g, "^")}` : base);
 }
 
 export function termUrl(slug) {
-  return `/glossary/${encodeURIComponent(slug)}`;
+  return pageUrl(`/glossary/${encodeURIComponent(slug)}`);
 }
 
 export class HttpError extends Error {

@@ -2,6 +2,7 @@
 // ARIA tree. The page sends the folders open on it; a closed folder's children come from
 // /api/tree when it opens. Folders the reader opened stay open on the next page.
 import { fetchJSON } from "./dom.js";
+import { STATIC, treeUrl } from "./site.js";
 
 const KEY = "sn-open-folders";
 const PAGE = 200; // /api/tree's page: a folder with more lists the rest on its own page
@@ -47,8 +48,7 @@ function itemFor(entry) {
 
 async function load(item) {
   const folder = item.dataset.folder;
-  const url = `/api/tree?folder=${encodeURIComponent(folder)}`;
-  const entries = await fetchJSON(url);
+  const entries = (await fetchJSON(treeUrl(folder))).slice(0, PAGE);
   const group = document.createElement("ul");
   group.setAttribute("role", "group");
   group.id = `tree-js-${++groups}`;
@@ -72,8 +72,9 @@ async function load(item) {
 /** The next entries of a folder the page sent only the start of. */
 async function loadMore(link) {
   const offset = Number(link.dataset.offset);
-  const params = new URLSearchParams({ folder: link.dataset.folder, offset: String(offset), limit: String(PAGE) });
-  const entries = await fetchJSON(`/api/tree?${params}`);
+  const url = treeUrl(link.dataset.folder, offset, PAGE);
+  const found = await fetchJSON(url);
+  const entries = STATIC ? found.slice(offset, offset + PAGE) : found;
   const holder = link.closest("li");
   const shown = new Set(Array.from(holder.parentElement.querySelectorAll(":scope > li > a[role=treeitem]"), (a) => a.getAttribute("href")));
   for (const entry of entries) if (!shown.has(entry.url)) holder.before(itemFor(entry));

@@ -5,6 +5,7 @@
 // with Barnes–Hut repulsion over a quadtree, so a tick costs O(n log n). A fixed number of
 // ticks runs in small time slices (the page stays responsive), then the layout stops.
 import { fetchJSON, noteUrl } from "./dom.js";
+import { graphDataUrl, pageUrl } from "./site.js";
 
 const DPR_MAX = 3;
 
@@ -748,7 +749,7 @@ function graphUrl({ folder = null, tag = null } = {}) {
   if (folder !== null) params.set("folder", folder);
   if (tag) params.set("tag", tag);
   const query = params.toString();
-  return query ? `/graph?${query}` : "/graph";
+  return pageUrl(query ? `/graph?${query}` : "/graph");
 }
 
 /** Where this drawing sits: the whole vault, a folder inside it, or a tag. */
@@ -771,7 +772,7 @@ function crumbs(data, params) {
     return;
   }
   nav.hidden = false;
-  add("Whole vault", "/graph");
+  add("Whole vault", pageUrl("/graph"));
   if (tag) add(`#${tag.replace(/^#/, "")}`, null);
   if (folder) {
     const parts = folder.split("/");
@@ -787,10 +788,8 @@ function initGraphPage(canvas) {
     if (message) message.textContent = text;
   };
   const params = new URLSearchParams(window.location.search);
-  const api = new URLSearchParams();
-  for (const key of ["folder", "tag"]) if (params.get(key) !== null) api.set(key, params.get(key));
   say("Loading the graph…");
-  fetchJSON(api.toString() ? `/api/graph?${api}` : "/api/graph")
+  fetchJSON(graphDataUrl({ folder: params.get("folder"), tag: params.get("tag") }))
     .then((data) => {
       const total = (data.nodes || []).length;
       crumbs(data, params);
@@ -852,7 +851,7 @@ function initGraphPage(canvas) {
 function initLocalGraph(canvas) {
   const slug = canvas.dataset.graphSlug;
   const start = () => {
-    fetchJSON(`/api/graph?slug=${encodeURIComponent(slug)}`)
+    fetchJSON(graphDataUrl({ slug }))
       .then((data) => {
         if ((data.nodes || []).length) new GraphView(canvas, data, { local: true, current: slug });
       })

@@ -1,6 +1,7 @@
 // Live reload of the open note: the server sends {"slugs": [...], "deleted": [...]} over SSE
 // when notes change; if ours did, fetch it again and swap the body in place.
 import { el, encodePath, fetchJSON, toast } from "./dom.js";
+import { STATIC, pageUrl } from "./site.js";
 
 function hasTitleH1(body, title) {
   const first = body.firstElementChild;
@@ -15,14 +16,14 @@ function showDeleted(body) {
   notice.append(el("strong", null, "This note was deleted or renamed. "));
   notice.append(document.createTextNode("You are reading the last version the server had. "));
   const home = el("a", null, "Go to the start page");
-  home.href = "/";
+  home.href = pageUrl("/");
   notice.append(home);
   body.before(notice);
 }
 
 export function initLive({ onUpdate } = {}) {
   const body = document.getElementById("note-body");
-  if (!body || !("EventSource" in window)) return;
+  if (STATIC || !body || !("EventSource" in window)) return; // a static site never changes
   const slug = body.dataset.slug;
   let busy = false;
   let again = false;

@@ -1,6 +1,7 @@
 // Link previews: hovering or focusing an internal link shows the target note (or section)
 // in a popover; links inside a preview can preview in turn (a stack of popovers).
-import { el, encodePath, fetchJSON, focusFromPointer, placePopover } from "./dom.js";
+import { el, fetchJSON, focusFromPointer, placePopover } from "./dom.js";
+import { previewUrl as dataUrl } from "./site.js";
 import { tooltipElement } from "./tooltips.js";
 
 const OPEN_DELAY = 300;
@@ -15,14 +16,7 @@ let hovered = null;
 let lastPoint = null;
 
 function previewUrl(link) {
-  const anchor = link.dataset.anchor;
-  let url = `/api/preview/${encodePath(link.dataset.slug)}`;
-  if (anchor) {
-    url += anchor.startsWith("^")
-      ? `?block=${encodeURIComponent(anchor.slice(1))}`
-      : `?heading=${encodeURIComponent(anchor)}`;
-  }
-  return url;
+  return dataUrl(link.dataset.slug, link.dataset.anchor);
 }
 
 function linkFrom(target) {

@@ -1,6 +1,9 @@
 // Live search: "/" or Ctrl/Cmd+K focuses the search box; typing shows glossary terms and
 // notes in a listbox (combobox pattern). Without JavaScript the form simply submits.
 import { el, isTyping, noteUrl, termUrl } from "./dom.js";
+import { initSearchPage } from "./searchpage.js";
+import { STATIC, pageUrl } from "./site.js";
+import { siteSearch, warmSearch } from "./sitesearch.js";
 
 const DEBOUNCE = 80;
 const LIMIT = 8;
@@ -18,6 +21,7 @@ class SearchBox {
     input.addEventListener("input", () => this.schedule());
     input.addEventListener("keydown", (e) => this.onKey(e));
     input.addEventListener("focus", () => {
+      if (STATIC) warmSearch();
       if (this.shownFor !== null && this.shownFor === input.value.trim() && this.options.length) this.open();
     });
     input.addEventListener("blur", () => setTimeout(() => this.close(), 120));
@@ -44,18 +48,22 @@ class SearchBox {
     const controller = new AbortController();
     this.controller = controller;
     try {
-      const res = await fetch(`/api/search?q=${encodeURIComponent(q)}&limit=${LIMIT}`, {
-        signal: controller.signal,
-        headers: { Accept: "application/json" },
-      });
-      if (!res.ok) throw new Error(`search failed: ${res.status}`);
-      const data = await res.json();
+      const data = STATIC ? await siteSearch(q, LIMIT) : await this.ask(q, controller);
       if (controller.signal.aborted || this.input.value.trim() !== q) return;
       this.render(q, data);
     } catch (err) {
       if (err.name === "AbortError") return;
       this.render(q, null);
     }
+  }
+
+  async ask(q, controller) {
+    const res = await fetch(`/api/search?q=${encodeURIComponent(q)}&limit=${LIMIT}`, {
+      signal: controller.signal,
+      headers: { Accept: "application/json" },
+    });
+    if (!res.ok) throw new Error(`search failed: ${res.status}`);
+    return res.json();
   }
 
   option(href, className) {
@@ -122,7 +130,7 @@ class SearchBox {
     }
     if (!data) parts.push(el("div", "sr-empty", "Search is unavailable right now."));
     else if (!terms.length && !notes.length) parts.push(el("div", "sr-empty", `No notes or terms match “${q}”.`));
-    const all = this.option(`/search?q=${encodeURIComponent(q)}`, "sr-all");
+    const all = this.option(pageUrl(`/search?q=${encodeURIComponent(q)}`), "sr-all");
     all.textContent = `Search everything for “${q}”`;
     parts.push(all);
     this.listbox.replaceChildren(...parts);
@@ -201,6 +209,7 @@ function primaryInput() {
 }
 
 export function initSearch() {
+  if (STATIC) initSearchPage();
   for (const input of document.querySelectorAll("input[role=combobox][aria-controls]")) {
     const listbox = document.getElementById(input.getAttribute("aria-controls"));
     if (listbox) new SearchBox(input, listbox);

@@ -1,6 +1,7 @@
 // Glossary tooltips on span.term: hover (after a short delay), keyboard focus, or tap.
 // One shared tooltip element; definitions come from the page's #sn-terms JSON, else the API.
 import { el, fetchJSON, focusFromPointer, lastPointerType, noteUrl, placePopover, termUrl } from "./dom.js";
+import { termDataUrl } from "./site.js";
 
 const OPEN_DELAY = 150;
 const CLOSE_DELAY = 220;
@@ -34,7 +35,7 @@ export function refreshTerms() {
 async function definition(slug) {
   const known = pageTerms()[slug];
   if (known) return known;
-  const t = await fetchJSON(`/api/terms/${encodeURIComponent(slug)}`);
+  const t = await fetchJSON(termDataUrl(slug));
   const entry = {
     term: t.term,
     definition_html: t.definition_html,

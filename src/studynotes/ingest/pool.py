@@ -23,18 +23,36 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 # Workers fork from a server that has the parser loaded, not a fresh interpreter.
 _PRELOAD = ["studynotes.ingest.work"]
 
 
-def make_pool(workers: int) -> ProcessPoolExecutor:
-    """``workers`` processes that end when the calling process ends, however it ends."""
+def make_pool(
+    workers: int,
+    *,
+    preload: Sequence[str] = tuple(_PRELOAD),
+    init: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> ProcessPoolExecutor:
+    """``workers`` processes that end when the calling process ends, however it ends;
+    each runs ``init(*initargs)`` first, when given."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(_PRELOAD)
-    return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_end_with_starter)
+    ctx.set_forkserver_preload(list(preload))
+    if init is None:
+        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_end_with_starter)
+    return ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_start, initargs=(init, initargs)
+    )
+
+
+def _start(init: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    _end_with_starter()
+    init(*initargs)
 
 
 def _end_with_starter() -> None:

@@ -78,19 +78,25 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
 
+def attach_index(app: FastAPI, engine: Engine) -> None:
+    """The database the pages read and what is kept per index run; the lifespan does this
+    for the server, ``studynotes build`` for pages it renders without one."""
+    app.state.engine = engine
+    app.state.reader = page_reader(engine)
+    app.state.page_cache = PageCache(engine)
+    app.state.glossary = PerIndex[views.Glossary]()
+    app.state.tree = PerIndex[views.FolderTree]()
+    app.state.boards = PerIndex[dict[str, list[BoardRef]]]()
+    app.state.carded = PerIndex[frozenset[int]]()
+    app.state.names = PerIndex[views.NameIndex]()
+
+
 def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool = False) -> FastAPI:
     """The app over an already indexed database; with ``watch`` it follows the vault."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = engine or open_database(settings.database_url())
-        app.state.reader = page_reader(app.state.engine)
-        app.state.page_cache = PageCache(app.state.engine)
-        app.state.glossary = PerIndex[views.Glossary]()
-        app.state.tree = PerIndex[views.FolderTree]()
-        app.state.boards = PerIndex[dict[str, list[BoardRef]]]()
-        app.state.carded = PerIndex[frozenset[int]]()
-        app.state.names = PerIndex[views.NameIndex]()
+        attach_index(app, engine or open_database(settings.database_url()))
         # With other workers over the same database: one watches the vault, all follow.
         peers = Peers(settings, app.state.engine, app.state.page_cache, app.state.broker)
         app.state.peers = peers
@@ -124,6 +130,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     # anyway: no looking for changed template files (three stats per page) on every render.
     templates.env.auto_reload = False
     templates.env.globals["url"] = UrlBuilder(static_dir)
+    # A static build (``studynotes build``) leaves out what needs a server: study mode.
+    templates.env.globals["static_site"] = None  # or the site's base path, e.g. "/notes/"
     # A definition shortened for a list: cut between tags, never inside one, and sanitised.
     templates.env.filters["shorten_html"] = lambda html, width=180: inline_excerpt(html, 0, width)
     app.state.templates = templates

@@ -179,6 +179,11 @@ async def note_page(request: Request, slug: str) -> Response:
     return cached_response(request, page)
 
 
+def note_page_body(request: Request, slug: str) -> bytes:
+    """The note's page as the server sends it, for ``studynotes build``."""
+    return _note_page(request, slug, None, False).body
+
+
 def _note_page(request: Request, slug: str, page: CachedPage | None, gzip: bool) -> CachedPage:
     """The page from the cache or rendered now, with its gzip copy only if this client takes
     gzip: compressing cost a first view ~0.4 ms, for nothing when the client reads it plain."""
@@ -332,7 +337,7 @@ def export_deck(deck: str, db: SessionDep) -> Response:
 def canvas_page(request: Request, path: str, db: SessionDep) -> HTMLResponse:
     """A ``.canvas`` board drawn as a page; a malformed one gets a page saying why."""
     root = Path(request.app.state.settings.vault).resolve()
-    wanted = _vault_file(root, path) if path.lower().endswith(".canvas") else None
+    wanted = vault_file(root, path) if path.lower().endswith(".canvas") else None
     if wanted is None:
         raise views.NotFound(f"no canvas {path!r} in the vault")
     page = canvas_view(db, path, wanted)
@@ -345,7 +350,7 @@ def canvas_preview(request: Request, path: str) -> Response:
     """A small SVG picture of a board, for ``![[board.canvas]]``; a malformed board's
     picture says so."""
     root = Path(request.app.state.settings.vault).resolve()
-    wanted = _vault_file(root, path) if path.lower().endswith(".canvas") else None
+    wanted = vault_file(root, path) if path.lower().endswith(".canvas") else None
     if wanted is None:
         raise views.NotFound(f"no canvas {path!r} in the vault")
     svg = canvas_preview_svg(wanted)
@@ -357,7 +362,7 @@ def canvas_preview(request: Request, path: str) -> Response:
 def file(request: Request, path: str) -> Response:
     """An attachment, only from inside the vault; never one that could run script here."""
     root = Path(request.app.state.settings.vault).resolve()
-    wanted = _vault_file(root, path)
+    wanted = vault_file(root, path)
     if wanted is None:
         raise views.NotFound(f"no file {path!r} in the vault")
     kind = mimetypes.guess_type(wanted.name)[0] or "application/octet-stream"
@@ -373,7 +378,7 @@ def file(request: Request, path: str) -> Response:
     return FileResponse(wanted, media_type=kind, headers=headers)
 
 
-def _vault_file(root: Path, path: str) -> Path | None:
+def vault_file(root: Path, path: str) -> Path | None:
     """The regular file ``path`` names inside ``root``, after every symlink; else None.
 
     Hidden names are refused both as asked and as resolved (a symlink to ``.obsidian``),

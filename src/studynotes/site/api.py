@@ -1,0 +1,107 @@
+"""The JSON the pages' scripts read, as files: what ``/api/...`` answers, asked once per
+question a page can ask (static/js/site.js maps each question to its file).
+
+Each answer comes from the server's own API function in ``web/routes/api.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from studynotes.site.links import SiteFile, SiteLinks, fnv1a
+from studynotes.web import schemas as s
+from studynotes.web import views
+from studynotes.web.routes import api
+
+__all__ = [
+    "JsonFile",
+    "graphs",
+    "local_graph",
+    "preview",
+    "preview_file",
+    "terms",
+    "trees",
+]
+
+_ALL = 10**9  # the explorer's pages are cut in the browser: one file holds a whole folder
+
+
+@dataclass(frozen=True, slots=True)
+class JsonFile:
+    file: SiteFile
+    data: bytes
+
+
+def _json(links: SiteLinks, file: str, value: BaseModel | list[Any]) -> JsonFile:
+    data: Any = (
+        value.model_dump(mode="json")
+        if isinstance(value, BaseModel)
+        else [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
+    )
+    text = json.dumps(links.data(data), ensure_ascii=False, separators=(",", ":"))
+    return JsonFile(SiteFile(file), text.encode())
+
+
+def _under(*parts: str) -> str:
+    return "/".join(p.strip("/") for p in parts if p.strip("/"))
+
+
+def preview_file(slug: str, anchor: str) -> str:
+    """Where the preview of a link to ``slug`` (at ``anchor``: a heading, ``^block`` or
+    nothing) is kept."""
+    if not anchor:
+        return _under("api/preview", slug, "index.json")
+    kind = "b" if anchor.startswith("^") else "h"
+    return _under("api/preview", slug, f"{kind}-{fnv1a(anchor.removeprefix('^'))}.json")
+
+
+def preview(db: Session, links: SiteLinks, slug: str, anchor: str) -> JsonFile | None:
+    """The preview of a link to ``slug`` at ``anchor``; None for a section that is gone
+    (the server answers 404)."""
+    heading = anchor if anchor and not anchor.startswith("^") else None
+    block = anchor[1:] if anchor.startswith("^") else None
+    try:
+        found = api.get_preview(slug, db, heading=heading, block=block)
+    except views.NotFound:
+        return None
+    return _json(links, preview_file(slug, anchor), found)
+
+
+def local_graph(db: Session, links: SiteLinks, slug: str) -> JsonFile:
+    found = api.get_graph(db, slug=slug)
+    return _json(links, _under("api/graph/note", slug, "index.json"), found)
+
+
+def terms(links: SiteLinks, glossary: views.Glossary) -> Iterator[JsonFile]:
+    """What a tooltip shows of a term not defined on its page (one marked in a preview):
+    the glossary's summary of it. ``/api/terms/{slug}`` adds where the term is used,
+    which no script reads and which costs the most of any answer."""
+    for slug, term in glossary.terms.items():
+        yield _json(links, _under("api/terms", f"{slug}.json"), term)
+
+
+def trees(links: SiteLinks, tree: views.FolderTree) -> Iterator[JsonFile]:
+    for folder in tree.children:
+        yield _json(
+            links,
+            _under("api/tree", folder, "index.json"),
+            api.get_tree(tree, folder=folder, offset=0, limit=_ALL),
+        )
+
+
+def graphs(
+    db: Session, links: SiteLinks, folders: Iterable[str], tags: Iterable[str]
+) -> Iterator[JsonFile]:
+    """The whole graph, and each folder's and tag's (each note's: ``local_graph``)."""
+    yield _json(links, "api/graph/index.json", api.get_graph(db))
+    for folder in folders:
+        found: s.Graph = api.get_graph(db, folder=folder)
+        yield _json(links, _under("api/graph/folder", folder, "index.json"), found)
+    for tag in tags:
+        yield _json(links, _under("api/graph/tag", tag, "index.json"), api.get_graph(db, tag=tag))

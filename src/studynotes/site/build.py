@@ -1,0 +1,205 @@
+"""``build_site``: the indexed vault as a static site in a folder.
+
+The many files (a page, a neighbourhood graph and previews per note, a page per term) are
+made in batches, in workers for a big vault (``site.work``), while this process makes the
+rest: the site-wide pages, the JSON of folders, tags and terms, and the search shards
+(``site.search``). Then the previews the pages link to, round by round (a preview links
+on), and the attachments and board pictures they show, and the static assets. Every file
+goes through ``SiteOutput``, which writes only changed bytes and removes what the last
+build made and this one did not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from studynotes import __version__
+from studynotes.config import Settings
+from studynotes.resources import resource_dir
+from studynotes.site import api
+from studynotes.site.links import SiteLinks
+from studynotes.site.output import SiteOutput, WriteReport, check_output
+from studynotes.site.pages import SiteSource, note_slugs, request_for, site_pages
+from studynotes.site.search import search_shards
+from studynotes.site.work import BATCH, Batch, Item, Kind, Makers, site_app, workers_for
+from studynotes.web import views
+from studynotes.web.routes import pages
+
+__all__ = ["BuildReport", "build_site", "normal_base"]
+
+
+@dataclass(slots=True)
+class BuildReport:
+    pages: int = 0
+    workers: int = 1  # processes that made the notes' files; 0: nothing needed making
+    written: WriteReport = field(default_factory=WriteReport)
+    phases: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.phases[phase] = self.phases.get(phase, 0.0) + now - since
+        return now
+
+    def summary(self) -> str:
+        w = self.written
+        if self.workers == 0:
+            return f"unchanged since the last build: {w.files} files ({w.bytes / 1e6:.1f} MB)"
+        return (
+            f"{self.pages} pages, {w.files} files ({w.bytes / 1e6:.1f} MB): "
+            f"{len(w.written)} written, {len(w.removed)} removed, "
+            f"{w.files - len(w.written)} unchanged"
+        )
+
+
+def normal_base(base: str) -> str:
+    """``notes`` or ``/notes`` as ``/notes/``; the site's root is ``/``."""
+    inner = base.strip().strip("/")
+    return f"/{inner}/" if inner else "/"
+
+
+@dataclass(slots=True)
+class _Gather:
+    """What the batches made, written as they come back, and what their links ask for."""
+
+    output: SiteOutput
+    links: SiteLinks
+    report: BuildReport
+
+    def take(self, batches: Iterable[Future[Batch]]) -> None:
+        for future in batches:
+            batch = future.result()
+            for done in batch.files:
+                if done.name.endswith(".html"):
+                    self.report.pages += 1
+                self.output.record(done)
+            self.links.files |= batch.attachments
+            self.links.boards |= batch.boards
+            self.links.previews |= batch.previews
+
+
+def _batches(makers: Makers, kind: Kind, items: list[Item]) -> list[Future[Batch]]:
+    return [makers.submit(kind, items[i : i + BATCH]) for i in range(0, len(items), BATCH)]
+
+
+def build_site(
+    settings: Settings,
+    engine: Engine,
+    out: Path,
+    *,
+    base: str = "/",
+    workers: int | None = None,
+) -> BuildReport:
+    """Write the site of the (already indexed) vault into ``out``; ``workers``: processes
+    that make the notes' files (default: one a core for a big vault, else none)."""
+    check_output(out, settings.vault)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    base = normal_base(base)
+    output = SiteOutput(out)
+    with Session(engine) as db:
+        output.source = source_stamp(views.indexed_at(db), base)
+        if output.up_to_date():
+            output.keep_all()
+            return BuildReport(workers=0, written=output.finish())
+        slugs = note_slugs(db)
+        glossary = views.load_glossary(db)
+    app = site_app(settings, engine, base)
+    links = SiteLinks(base)
+    report = BuildReport(workers=workers_for(settings, len(slugs), workers))
+    gather = _Gather(output, links, report)
+    makers = Makers(settings, engine, app, base, output, report.workers)
+    try:
+        many = [
+            *_batches(makers, "notes", [(slug, "") for slug in slugs]),
+            *_batches(makers, "terms", [(slug, "") for slug in glossary.terms]),
+            *_batches(makers, "graphs", [(slug, "") for slug in slugs]),
+        ]
+        _site_wide(SiteSource(app, settings.vault), engine, links, output, report, glossary)
+        started = report.lap("site-wide pages, JSON, search", started)
+        gather.take(many)
+        started = report.lap("notes and terms", started)
+        done: set[tuple[str, str]] = set()
+        while todo := sorted(links.previews - done):  # a preview's links preview in turn
+            done |= set(todo)
+            gather.take(_batches(makers, "previews", todo))
+        started = report.lap("previews", started)
+    finally:
+        makers.close()
+    _attachments(app, settings.vault, links, output)
+    _assets(output)
+    report.lap("files", started)
+    report.written = output.finish()
+    return report
+
+
+def source_stamp(indexed_at: str | None, base: str) -> str:
+    """What a site is made from: the index run, the base path, and the code that draws it
+    (templates, static files, and the package's own modules). The same stamp makes the
+    same site."""
+    if indexed_at is None:
+        return ""
+    digest = hashlib.sha256(f"{__version__}\0{indexed_at}\0{base}".encode())
+    code = Path(__file__).parents[1]  # the studynotes package
+    for folder in (resource_dir("templates"), resource_dir("static"), code):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix != ".pyc":
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _site_wide(
+    source: SiteSource,
+    engine: Engine,
+    links: SiteLinks,
+    output: SiteOutput,
+    report: BuildReport,
+    glossary: views.Glossary,
+) -> None:
+    with Session(engine) as db:
+        for page in site_pages(source, db, glossary):
+            output.write(page.file, links.html(page.html.decode()).encode())
+            report.pages += 1
+        tree = views.load_tree(db)
+        tags = [t.name for t in views.tag_index(db)]
+        folders = [f for f in tree.children if f]
+        for found in (
+            *api.terms(links, glossary),
+            *api.trees(links, tree),
+            *api.graphs(db, links, folders, tags),
+        ):
+            output.write(found.file, found.data)
+        for shard in search_shards(db):
+            output.write(shard.file, shard.data)
+
+
+def _attachments(app: FastAPI, vault: Path, links: SiteLinks, output: SiteOutput) -> None:
+    """The vault files the pages link to (only regular files inside the vault, as the server
+    serves them), and the pictures of the boards they embed."""
+    root = vault.resolve()
+    for path in sorted(links.files):
+        found = pages.vault_file(root, path)
+        if found is not None:
+            output.write(f"files/{path}", found.read_bytes())
+    req = request_for(app)
+    for board in sorted(links.boards):
+        try:
+            svg = pages.canvas_preview(req, board).body
+        except views.NotFound:
+            continue
+        output.write(f"canvas-preview/{board}.svg", bytes(svg))
+
+
+def _assets(output: SiteOutput) -> None:
+    static = resource_dir("static")
+    for path in sorted(static.rglob("*")):
+        if path.is_file() and not any(p.startswith(".") for p in path.relative_to(static).parts):
+            output.write(f"static/{path.relative_to(static).as_posix()}", path.read_bytes())

@@ -1,0 +1,119 @@
+"""The server's URLs as a static site's: under a base path, each page a folder.
+
+The pages and their JSON are made by the server's own code, so every link in them is a
+server URL (``/notes/a``, ``/glossary?letter=B``, ``/files/x.png``). ``SiteLinks`` turns
+each one into the URL of the file the build writes for it, and notes on the way which
+attachments, board pictures and section previews the site needs: they are exactly those
+its pages link to.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any, NewType
+from urllib.parse import parse_qs, quote, unquote
+
+__all__ = ["SiteFile", "SiteLinks", "fnv1a", "page_file"]
+
+SiteFile = NewType("SiteFile", str)  # a file of the site, relative to OUT, "/"-separated
+
+# Pages: a folder with index.html each. Everything else the site has is a file as named.
+_PAGES = ("notes", "folders", "tags", "glossary", "canvas", "graph", "search", "broken-links")
+_FILES = ("static", "files")
+# What needs a server; a static page never links there (templates leave the links out).
+SERVER_ONLY = ("decks", "review", "stats", "export", "docs", "api")
+
+_ATTR = re.compile(r'(\s(?:href|src|action|data|poster)=")(/[^"]*)(")')
+_JSON_URL = re.compile(r'("(?:url|source|note_url)":\s*")(/[^"\\]*)(")')
+_PREVIEW_LINK = re.compile(r'data-slug="([^"]*)"(?: data-anchor="([^"]*)")?')
+
+
+def fnv1a(text: str) -> str:
+    """A short stable name for any text (a heading) as a file name; static/js/site.js
+    computes the same (32-bit FNV-1a over UTF-8, as 8 hex digits)."""
+    h = 0x811C9DC5
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"{h:08x}"
+
+
+def page_file(path: str) -> SiteFile:
+    """The file that holds the page at server path ``path`` (``/notes/a%20b`` ->
+    ``notes/a b/index.html``)."""
+    inner = unquote(path).strip("/")
+    return SiteFile(f"{inner}/index.html" if inner else "index.html")
+
+
+@dataclass(slots=True)
+class SiteLinks:
+    base: str = "/"  # where the site lives, with a slash at both ends
+    files: set[str] = field(default_factory=set)  # vault attachments linked (vault paths)
+    boards: set[str] = field(default_factory=set)  # boards whose pictures are shown
+    previews: set[tuple[str, str]] = field(default_factory=set)  # (slug, anchor) hovered
+    _seen: dict[str, str] = field(default_factory=dict)  # url -> the site's (a page has
+    # the same explorer, menu and asset links as the others)
+
+    def url(self, url: str) -> str:
+        """The static site's URL for the server URL ``url``; others are returned as given."""
+        found = self._seen.get(url)
+        if found is None:
+            found = self._seen[url] = self._url(url)
+        return found
+
+    def _url(self, url: str) -> str:
+        if not url.startswith("/") or url.startswith("//"):
+            return url
+        rest = ""
+        for mark in "#?":
+            if mark in url:
+                at = url.index(mark)
+                url, rest = url[:at], url[at:] + rest
+        first = url[1:].split("/", 1)[0]
+        if first in _FILES:
+            if first == "files":
+                self.files.add(unquote(url[len("/files/") :]))
+            return self.base + url[1:] + rest
+        if first == "canvas-preview":
+            self.boards.add(unquote(url[len("/canvas-preview/") :]))
+            return self.base + url[1:] + ".svg" + rest
+        if url == "/glossary" and rest.startswith("?"):
+            letter = parse_qs(rest[1:].split("#", 1)[0]).get("letter", [""])[0]
+            if letter:
+                return f"{self.base}glossary/letter/{quote(letter, safe='')}/"
+        if url == "/search" and rest.startswith("?"):
+            return self.base + "search/" + rest
+        if first in _PAGES or first in ("", "diagram-frame") or first in SERVER_ONLY:
+            inner = url[1:]
+            return self.base + inner + ("/" if inner and not inner.endswith("/") else "") + rest
+        return url
+
+    def html(self, text: str) -> str:
+        """``text`` (a page, or HTML inside JSON) with every server URL in its attributes and
+        in its inline JSON (tooltips) made the site's."""
+        for slug, anchor in _PREVIEW_LINK.findall(text):
+            self.previews.add((html.unescape(slug), html.unescape(anchor)))
+        text = _ATTR.sub(self._attr, text)
+        return _JSON_URL.sub(lambda m: m[1] + self.url(m[2]) + m[3], text)
+
+    def _attr(self, m: re.Match[str]) -> str:
+        value = html.unescape(m[2])
+        return m[1] + html.escape(self.url(value), quote=True) + m[3]
+
+    def data(self, value: Any) -> Any:
+        """JSON data with its URLs (``url``-like keys) and its HTML (``*html*`` keys) made
+        the site's."""
+        if isinstance(value, dict):
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                if isinstance(item, str) and "html" in key:
+                    out[key] = self.html(item)
+                elif isinstance(item, str) and key in ("url", "href", "source", "note_url"):
+                    out[key] = self.url(item)
+                else:
+                    out[key] = self.data(item)
+            return out
+        if isinstance(value, list):
+            return [self.data(v) for v in value]
+        return value

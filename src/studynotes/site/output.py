@@ -1,0 +1,166 @@
+"""The output folder: a file is written only when its bytes change, and the files of the
+last build that this one no longer makes are removed. Nothing else there is touched.
+
+The last build's files and their hashes are kept in ``MANIFEST`` inside the folder: a
+rebuild compares hashes, not files, and knows which files are its own to remove.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "MANIFEST",
+    "OutputError",
+    "SiteOutput",
+    "WriteReport",
+    "Written",
+    "check_output",
+    "put",
+]
+
+MANIFEST = ".studynotes-site.json"
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message says why."""
+
+
+def check_output(out: Path, vault: Path) -> None:
+    """Refuse an output inside the vault (the vault is never written to), the vault itself
+    inside the output, and a folder of other files (a build never overwrites those)."""
+    root, target = vault.resolve(), out.resolve()
+    if target == root or target.is_relative_to(root):
+        raise OutputError(f"{out} is inside the vault {vault}: choose a folder outside it")
+    if root.is_relative_to(target):
+        raise OutputError(f"the vault {vault} is inside {out}: choose another output folder")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{out} is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+        raise OutputError(
+            f"{out} holds files that no earlier build wrote: give an empty or new folder"
+        )
+
+
+@dataclass(slots=True)
+class WriteReport:
+    written: list[str] = field(default_factory=list)  # new or changed
+    removed: list[str] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """One file put in place (or found in place already): what the manifest records."""
+
+    name: str
+    digest: str
+    size: int
+    changed: bool
+
+
+def put(root: Path, before: dict[str, str], name: str, data: bytes) -> Written:
+    """``data`` as the file ``name`` under ``root``, unless the last build (``before``: its
+    hashes) wrote these bytes there already. Workers call it too: the bytes of a page
+    need not travel back to the process that keeps the manifest."""
+    digest = hashlib.sha256(data).hexdigest()
+    path = root / name
+    if before.get(name) == digest and _size(path) == len(data):
+        return Written(name, digest, len(data), False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return Written(name, digest, len(data), True)
+
+
+@dataclass(slots=True)
+class SiteOutput:
+    root: Path
+    report: WriteReport = field(default_factory=WriteReport)
+    source: str = ""  # what this build is made from (``build.source_stamp``)
+    _before: dict[str, str] = field(default_factory=dict)  # file -> sha256, last build
+    _now: dict[str, str] = field(default_factory=dict)
+    _made_from: str = ""  # the last build's ``source``
+
+    def __post_init__(self) -> None:
+        try:
+            saved = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+            self._before = {str(k): str(v) for k, v in saved.get("files", {}).items()}
+            self._made_from = str(saved.get("source", ""))
+        except (OSError, ValueError, AttributeError):
+            self._before = {}
+
+    def up_to_date(self) -> bool:
+        """Whether the last build was made from the same source and its files are all
+        there: then nothing would change, and nothing need be made."""
+        return (
+            bool(self.source)
+            and self._made_from == self.source
+            and all((self.root / name).is_file() for name in self._before)
+        )
+
+    def keep_all(self) -> None:
+        """Keep the last build's files as they are."""
+        self._now = dict(self._before)
+        self.report.files = len(self._now)
+        self.report.bytes = sum(_size(self.root / name) for name in self._now)
+
+    @property
+    def before(self) -> dict[str, str]:
+        """The last build's files and their hashes."""
+        return self._before
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._now
+
+    def write(self, name: str, data: bytes) -> None:
+        """``data`` as the file ``name`` (relative, ``/``-separated), if it differs."""
+        if name not in self._now:  # the first writer of a file wins (a page is made once)
+            self.record(put(self.root, self._before, name, data))
+
+    def record(self, done: Written) -> None:
+        """A file this build put in place (here or in a worker)."""
+        if done.name in self._now:
+            return
+        self._now[done.name] = done.digest
+        self.report.files += 1
+        self.report.bytes += done.size
+        if done.changed:
+            self.report.written.append(done.name)
+
+    def finish(self) -> WriteReport:
+        """Remove what the last build wrote and this one did not; save the manifest."""
+        for name in sorted(set(self._before) - set(self._now)):
+            path = self.root / name
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            self.report.removed.append(name)
+            _prune(path.parent, self.root)
+        saved = {"source": self.source, "files": dict(sorted(self._now.items()))}
+        text = json.dumps(saved, separators=(",", ":"))
+        (self.root / MANIFEST).write_text(text, encoding="utf-8")
+        return self.report
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
+
+
+def _prune(folder: Path, root: Path) -> None:
+    """Remove ``folder`` and the folders above it (below ``root``) that are now empty."""
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

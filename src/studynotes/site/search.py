@@ -1,0 +1,165 @@
+"""The search index of a static site: JSON shards the browser loads as the reader types
+(static/js/sitesearch.js reads them; it searches as ``db/search`` does).
+
+- ``search/meta.json``: counts, and the shards that exist (a missing one is never asked);
+- ``search/terms.json``: every glossary term, its names and a short definition;
+- ``search/n/<k>.json``: the notes, ``CHUNK`` a file (slug, title, path, tags, opening);
+- ``search/w/<key>.json``: words by their first two letters, each with its postings
+  (note, weight, whether the title or an alias has it), the heaviest ``MAX_POSTINGS``;
+- ``search/c/<key>.json``: CJK runs as one- and two-character pieces, by their first;
+- ``search/tags.json``: each tag and its notes; ``search/titles.json``: titles, for typos.
+
+Words are folded as ``db.search.query.fold`` folds them; weights are those of the server's
+ranking (title 10, aliases 8, headings and tags 5, body 1).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from studynotes.cjk import CJK_CLASS
+from studynotes.db.models import Alias, Heading, Note, NoteTag, Tag, Term, TermAlias
+from studynotes.db.search.query import fold, loose
+
+__all__ = ["CHUNK", "MAX_POSTINGS", "SearchShard", "search_shards", "shard_key"]
+
+CHUNK = 32  # notes a file: a search reads the chunks of its best few notes
+MAX_POSTINGS = 400  # notes kept per word: the best-weighted, as results show the best
+OPENING = 240  # characters of a note's text kept for its snippet
+DEFINITION = 200
+
+_WEIGHTS = {"title": 10, "aliases": 8, "headings": 5, "tags": 5, "body": 1}
+_WORD = re.compile(r"[^\W_]+")
+_CJK_RUN = re.compile(f"{CJK_CLASS}+")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchShard:
+    file: str
+    data: bytes
+
+
+def shard_key(word: str) -> str:
+    """The shard a word is kept in: its first two characters as hex code points."""
+    return "-".join(f"{ord(c):x}" for c in word[:2])
+
+
+@dataclass(slots=True)
+class _Doc:
+    slug: str
+    title: str
+    path: str
+    text: str
+    aliases: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+def _docs(db: Session) -> list[_Doc]:
+    docs: dict[int, _Doc] = {}
+    for nid, slug, title, path, text in db.execute(
+        select(Note.id, Note.slug, Note.title, Note.path, Note.text).order_by(Note.path)
+    ):
+        docs[nid] = _Doc(slug, title, path, text or "")
+    for nid, name in db.execute(select(Alias.note_id, Alias.name).order_by(Alias.id)):
+        docs[nid].aliases.append(name)
+    rows = select(Heading.note_id, Heading.text).order_by(Heading.note_id, Heading.position)
+    for nid, text in db.execute(rows):
+        docs[nid].headings.append(text)
+    tagged = select(NoteTag.note_id, Tag.name).join(Tag, Tag.id == NoteTag.tag_id)
+    for nid, name in db.execute(tagged.order_by(Tag.name)):
+        docs[nid].tags.append(name)
+    return list(docs.values())
+
+
+def _pieces(text: str) -> Iterator[tuple[bool, str]]:
+    """``(is_cjk, token)``: folded words, and each CJK run's characters and pairs."""
+    for word in _WORD.findall(fold(text)):
+        runs = _CJK_RUN.findall(word)
+        if not runs:
+            yield False, word
+            continue
+        for rest in _CJK_RUN.split(word):
+            if rest:
+                yield False, rest
+        for run in runs:
+            for i, char in enumerate(run):
+                yield True, char
+                if i + 1 < len(run):
+                    yield True, run[i : i + 2]
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _opening(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= OPENING else flat[:OPENING].rsplit(" ", 1)[0] + "…"
+
+
+def search_shards(db: Session) -> Iterator[SearchShard]:
+    docs = _docs(db)
+    words: dict[str, dict[int, list[int]]] = defaultdict(dict)  # word -> note -> [w, named]
+    cjk: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    for i, doc in enumerate(docs):
+        fields = {
+            "title": [doc.title],
+            "aliases": doc.aliases,
+            "headings": doc.headings,
+            "tags": doc.tags,
+            "body": [doc.text],
+        }
+        for name, values in fields.items():
+            weight, named = _WEIGHTS[name], int(name in ("title", "aliases"))
+            for value in values:
+                for is_cjk, token in _pieces(value):
+                    post = (cjk if is_cjk else words)[token].setdefault(i, [0, 0])
+                    post[0] = min(post[0] + weight, 255)
+                    post[1] |= named
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for postings, prefix in ((words, "w"), (cjk, "c")):
+        for token, posts in postings.items():
+            best = sorted(posts.items(), key=lambda p: (-p[1][0], p[0]))[:MAX_POSTINGS]
+            key = shard_key(token) if prefix == "w" else shard_key(token[:1])
+            flat = [n for note, (w, named) in sorted(best) for n in (note, w, named)]
+            shards[f"{prefix}/{key}"][token] = [len(posts), *flat]
+    for name, shard in sorted(shards.items()):
+        yield SearchShard(f"search/{name}.json", _json(dict(sorted(shard.items()))))
+    for k in range(0, len(docs), CHUNK):
+        chunk = [[d.slug, d.title, d.path, d.tags, _opening(d.text)] for d in docs[k : k + CHUNK]]
+        yield SearchShard(f"search/n/{k // CHUNK}.json", _json(chunk))
+    tags: dict[str, list[int]] = defaultdict(list)
+    for i, doc in enumerate(docs):
+        for tag in doc.tags:
+            tags[tag.casefold()].append(i)
+    yield SearchShard("search/tags.json", _json(dict(sorted(tags.items()))))
+    yield SearchShard("search/titles.json", _json([[d.title, loose(d.title)] for d in docs]))
+    yield SearchShard("search/terms.json", _json(_terms(db)))
+    meta = {"notes": len(docs), "chunk": CHUNK, "shards": sorted(shards)}
+    yield SearchShard("search/meta.json", _json(meta))
+
+
+def _terms(db: Session) -> list[list[object]]:
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for tid, name in db.execute(select(TermAlias.term_id, TermAlias.name).order_by(TermAlias.id)):
+        aliases[tid].append(name)
+    rows = db.execute(
+        select(Term.id, Term.slug, Term.name, Term.definition, Term.anchor, Term.empty, Note.slug)
+        .join(Note, Note.id == Term.note_id)
+        .order_by(Term.slug)
+    )
+    out: list[list[object]] = []
+    for tid, slug, name, definition, anchor, empty, note_slug in rows:
+        text = " ".join((definition or "").split())
+        if len(text) > DEFINITION:
+            text = text[:DEFINITION].rsplit(" ", 1)[0] + "…"
+        out.append([slug, name, aliases[tid], text, note_slug, anchor, int(bool(empty))])
+    return out

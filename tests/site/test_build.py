@@ -1,0 +1,212 @@
+"""`studynotes build`: what a rebuild rewrites, what it removes, where it refuses to write,
+and that every link of a built site lands on a file of the site."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from studynotes.config import Settings
+from studynotes.db.session import open_database
+from studynotes.ingest.pipeline import index_vault
+from studynotes.site.build import BuildReport, build_site, normal_base
+from studynotes.site.output import MANIFEST, OutputError
+
+REPO = Path(__file__).parents[2]
+
+
+def _build(vault: Path, out: Path, db: str, base: str = "/") -> BuildReport:
+    config = Settings(vault=vault, db=db)
+    engine = open_database(db)
+    try:
+        index_vault(config, engine)
+        return build_site(config, engine, out, base=base)
+    finally:
+        engine.dispose()
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    target = tmp_path / "vault"
+    shutil.copytree(REPO / "notes", target)
+    return target
+
+
+def test_a_rebuild_of_an_unchanged_vault_writes_nothing(
+    vault: Path, tmp_path: Path, new_database: object
+) -> None:
+    url = new_database("site")  # type: ignore[operator]
+    first = _build(vault, tmp_path / "out", url)
+    assert first.written.files == len(first.written.written) > 100
+    again = _build(vault, tmp_path / "out", url)
+    assert again.written.written == [] and again.written.removed == []
+    assert again.written.files == first.written.files
+
+
+def test_editing_one_note_rewrites_its_page_and_little_else(vault: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'index.sqlite3'}"
+    out = tmp_path / "out"
+    first = _build(vault, out, db)
+    before = _hashes(out)
+    note = vault / "Evaluation" / "Metrics.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nA new word: zebrafish.\n", "utf-8")
+    report = _build(vault, out, db)
+    after = _hashes(out)
+    changed = {name for name in after if before.get(name) != after[name]}
+    assert changed - {MANIFEST} == set(report.written.written)
+    assert "notes/evaluation/metrics/index.html" in changed
+    assert "api/preview/evaluation/metrics/index.json" in changed
+    assert "search/w/7a-65.json" in changed  # "zebrafish" is now a word of the index
+    # Other notes' pages do not change: nothing on them depends on this edit.
+    other_notes = {n for n in changed if n.startswith("notes/")}
+    assert other_notes == {"notes/evaluation/metrics/index.html"}
+    assert len(changed) < first.written.files / 20
+
+
+def test_deleting_a_note_removes_its_files(vault: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'index.sqlite3'}"
+    out = tmp_path / "out"
+    _build(vault, out, db)
+    assert (out / "notes/evaluation/metrics/index.html").is_file()
+    (vault / "Evaluation" / "Metrics.md").unlink()
+    report = _build(vault, out, db)
+    gone = [
+        "notes/evaluation/metrics/index.html",
+        "api/preview/evaluation/metrics/index.json",
+        "api/graph/note/evaluation/metrics/index.json",
+    ]
+    for name in gone:
+        assert not (out / name).exists(), name
+        assert name in report.written.removed
+    assert not (out / "notes/evaluation/metrics").exists()  # no empty folder is left
+    assert set(_hashes(out)) == set(json.loads((out / MANIFEST).read_text())["files"]) | {MANIFEST}
+
+
+def test_the_vault_is_never_written(vault: Path, tmp_path: Path) -> None:
+    before = _hashes(vault)
+    _build(vault, tmp_path / "out", f"sqlite:///{tmp_path / 'index.sqlite3'}")
+    assert _hashes(vault) == before
+
+
+@pytest.mark.parametrize("where", ["inside", "itself"])
+def test_an_output_inside_the_vault_is_refused(vault: Path, tmp_path: Path, where: str) -> None:
+    out = vault / "site" if where == "inside" else vault
+    with pytest.raises(OutputError, match="inside the vault"):
+        _build(vault, out, f"sqlite:///{tmp_path / 'index.sqlite3'}")
+    assert not (vault / "site").exists()
+
+
+def test_a_folder_of_other_files_is_refused(vault: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_bytes(b"precious")
+    with pytest.raises(OutputError, match="no earlier build"):
+        _build(vault, out, f"sqlite:///{tmp_path / 'index.sqlite3'}")
+    assert (out / "thesis.docx").read_bytes() == b"precious"
+
+
+@pytest.mark.parametrize(
+    ("given", "base"), [("", "/"), ("/", "/"), ("notes", "/notes/"), ("/a/b/", "/a/b/")]
+)
+def test_the_base_url_is_a_path_with_slashes_at_both_ends(given: str, base: str) -> None:
+    assert normal_base(given) == base
+
+
+# --- every link lands: a property over generated vaults ------------------------------------
+
+_LINK = re.compile(r'\s(?:href|src|action|data)="([^"]*)"')
+_NAMES = st.sampled_from(["Alpha", "Beta", "Gamma Ray", "Δelta", "Über", "注意力", "x-1", "Zed"])
+_FOLDERS = st.sampled_from(["", "A/", "A/B/", "Notes & Things/"])
+
+
+@st.composite
+def vaults(draw: st.DrawFn) -> dict[str, str]:
+    names = draw(st.lists(_NAMES, min_size=1, max_size=5, unique=True))
+    paths = {name: draw(_FOLDERS) + name + ".md" for name in names}
+    files: dict[str, str] = {}
+    for name, path in paths.items():
+        lines = [f"# {name}", "", "## Part one", "", "Some text ^blk1", ""]
+        for _ in range(draw(st.integers(0, 4))):
+            target = draw(st.sampled_from([*names, "Missing Note"]))
+            anchor = draw(st.sampled_from(["", "#Part one", "#^blk1", "#No such part"]))
+            lines.append(f"See [[{target}{anchor}]] and #tag/{draw(st.sampled_from('ab'))}.")
+        if draw(st.booleans()):
+            lines.append("**Term of art** is a thing defined here.")
+        files[path] = "\n".join(lines) + "\n"
+    return files
+
+
+def _site_file(out: Path, base: str, url: str) -> Path | None:
+    """The file a site URL names (a folder: its index.html); None if it is not the site's."""
+    parts = urlsplit(url)
+    if parts.scheme or not parts.path.startswith(base):
+        return None
+    inner = unquote(parts.path[len(base) :])
+    target = out / inner
+    return target / "index.html" if (not inner or inner.endswith("/")) else target
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(files=vaults())
+def test_every_link_of_the_site_lands_on_a_file_of_it(
+    files: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tmp = tmp_path_factory.mktemp("prop")
+    vault = tmp / "vault"
+    for path, text in files.items():
+        (vault / path).parent.mkdir(parents=True, exist_ok=True)
+        (vault / path).write_text(text, encoding="utf-8")
+    base = "/sub/site/"
+    out = tmp / "out"
+    _build(vault, out, f"sqlite:///{tmp / 'index.sqlite3'}", base=base)
+    for page in out.rglob("*.html"):
+        for raw in _LINK.findall(page.read_text(encoding="utf-8")):
+            url = html.unescape(raw)
+            if url.startswith(("#", "http:", "https:", "data:", "mailto:")):
+                continue
+            assert url.startswith(base), f"{page}: {url} is outside the site"
+            target = _site_file(out, base, url)
+            assert target is not None and target.is_file(), f"{page}: {url} goes nowhere"
+
+
+def test_a_build_in_worker_processes_writes_the_same_site(vault: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'index.sqlite3'}"
+    config = Settings(vault=vault, db=db)
+    engine = open_database(db)
+    try:
+        index_vault(config, engine)
+        here = build_site(config, engine, tmp_path / "here", workers=1)
+        there = build_site(config, engine, tmp_path / "there", workers=2)
+    finally:
+        engine.dispose()
+    assert (here.workers, there.workers) == (1, 2)
+    assert _hashes(tmp_path / "here") == _hashes(tmp_path / "there")
+
+
+def test_a_new_base_url_remakes_the_site(vault: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'index.sqlite3'}"
+    _build(vault, tmp_path / "out", db)
+    moved = _build(vault, tmp_path / "out", db, base="/moved/")
+    assert moved.workers >= 1 and "index.html" in moved.written.written
+    assert 'href="/moved/glossary/"' in (tmp_path / "out" / "index.html").read_text()
