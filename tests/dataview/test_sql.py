@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
+from tests.conftest import NewDatabase
+from tests.dataview.conftest import NOTES
 
 from studynotes.config import Settings
 from studynotes.dataview import sql
@@ -22,12 +24,10 @@ from studynotes.db.session import open_database
 from studynotes.ingest.parse import ParsedNote
 from studynotes.ingest.pipeline import index_vault
 from studynotes.paths import VaultPath
-from tests.conftest import NewDatabase
-from tests.dataview.conftest import NOTES
 
 MORE = {
     "Topics/Vectors.md": (
-        "---\ntags: [math/linear]\nstatus: Done\ndifficulty: 3.5\nparent: \"[[Matrices]]\"\n"
+        '---\ntags: [math/linear]\nstatus: Done\ndifficulty: 3.5\nparent: "[[Matrices]]"\n'
         "related: [a, b]\nreviewed: 2024-06-02\n---\nSee [[Matrices]] and [[Matrices]] again "
         "and [[Linear Algebra]].\n\n- [ ] draw arrows [due:: 2024-07-01]\n"
     ),
@@ -82,7 +82,7 @@ QUERIES = [
     'LIST WHERE contains(file.path, "Topics/")',
     'LIST WHERE reviewed > date("2024-01-01")',
     'LIST WHERE reviewed < date("2024-01-01") + dur("1 day")',
-    "LIST WHERE reviewed > dur(\"1 day\")",
+    'LIST WHERE reviewed > dur("1 day")',
     "LIST WHERE length(file.tasks) > 1",
     "LIST WHERE contains(file.outlinks, [[Matrices]])",
     "LIST WHERE difficulty SORT difficulty DESC",

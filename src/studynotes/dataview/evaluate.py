@@ -9,7 +9,7 @@ from typing import Any
 
 from studynotes.dataview.errors import QueryError
 from studynotes.dataview.functions import FUNCTIONS
-from studynotes.dataview.pages import FileRef, Page, Table
+from studynotes.dataview.pages import FileRef, Page, QueryTable
 from studynotes.dataview.syntax import (
     Binary,
     Call,
@@ -75,7 +75,7 @@ Compiled = Callable[[Row], Any]
 
 
 class _Compiler:
-    def __init__(self, table: Table, this: Page | None) -> None:
+    def __init__(self, table: QueryTable, this: Page | None) -> None:
         self.table, self.this = table, this
 
     def get(self, obj: Any, name: str) -> Any:
@@ -183,7 +183,7 @@ def _index(compiler: _Compiler, obj: Any, index: Any) -> Any:
     return None
 
 
-def run_query(query: Query, table: Table, this_path: str | None = None) -> Result:
+def run_query(query: Query, table: QueryTable, this_path: str | None = None) -> Result:
     """The query's result over ``table``, as seen from the note ``this_path``."""
     c = _Compiler(table, table.pages.get(this_path or ""))
     start = table.begin(query)

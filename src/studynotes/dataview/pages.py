@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from studynotes.dataview.syntax import And, Folder, Linked, Not, Or, Query, Source, Step, Tag
 from studynotes.dataview.values import Link, convert, normal_key, parse_date
@@ -165,6 +165,20 @@ class Start:
     pages: list[Page]
     tasks: list[tuple[Page, dict[str, Any]]] | None
     steps: list[Step]
+
+
+class QueryTable(Protocol):
+    """What queries run over: ``Table`` in memory, ``sqltable.SqlTable`` over the index."""
+
+    @property
+    def pages(self) -> Mapping[str, Page]: ...
+
+    @property
+    def slugs(self) -> Mapping[str, str]: ...
+
+    def resolve(self, target: str) -> str | None: ...
+
+    def begin(self, query: Query) -> Start: ...
 
 
 class Table:

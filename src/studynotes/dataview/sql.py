@@ -307,4 +307,3 @@ def order_by(order: list[tuple[Slot, bool]], collate: Callable[[Any], Any]) -> l
         for column in (s.rank, s.num, collate(s.fold)):
             terms.append(column.desc() if desc else column.asc())
     return terms
-

@@ -208,7 +208,7 @@ class SqlTable:
             source = source.outerjoin(f, and_(f.c.note_id == n.c.id, f.c.key == key))
         stmt = select(*columns).select_from(source).where(n.c.path.endswith(".md"))
         stmt = stmt.where(self._source(query.source), *plan.where)
-        order = sql.order_by(plan.order, self._collate) + [self._collate(n.c.path)]
+        order = [*sql.order_by(plan.order, self._collate), self._collate(n.c.path)]
         if tasks is not None:
             order.append(tasks.c.position)
         stmt = stmt.order_by(*order)
@@ -309,8 +309,9 @@ class SqlTable:
         if part == "keys":
             self._fill_keys(todo, keys)
         elif part == "meta":
-            for nid, key, text in self._rows(todo, _FIELDS.c.note_id, [_FIELDS.c.key, _FIELDS.c.raw],
-                                             _FIELDS.c.key.in_((ETAGS, ALIASES, CREATED))):  # fmt: skip
+            f = _FIELDS.c
+            meta = f.key.in_((ETAGS, ALIASES, CREATED))
+            for nid, key, text in self._rows(todo, f.note_id, [f.key, f.raw], meta):
                 page, raw = todo[nid], json.loads(text)
                 if key == ETAGS:
                     page.etags = list(raw or [])

@@ -86,6 +86,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
         app.state.page_cache = PageCache(app.state.engine)
         app.state.glossary = PerIndex[views.Glossary]()
         app.state.tree = PerIndex[views.FolderTree]()
+        app.state.results = PerIndex[views.Results]()
         app.state.names = PerIndex[views.NameIndex]()
         # With other workers over the same database: one watches the vault, all follow.
         peers = Peers(settings, app.state.engine, app.state.page_cache, app.state.broker)

@@ -189,7 +189,7 @@ def _note_page(request: Request, slug: str, page: CachedPage | None, gzip: bool)
         with Session(request.app.state.engine) as db:
             stamp = views.indexed_at(db)
             glossary = deps.glossary(request, db, stamp)
-            note = views.note_detail(db, slug, glossary)
+            note = views.note_detail(db, slug, glossary, deps.results(request, db, stamp))
             tree = deps.tree(request, db, stamp)
         html: str = request.app.state.render_text(
             "note.html",

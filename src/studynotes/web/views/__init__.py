@@ -13,6 +13,7 @@ from studynotes.web.views.glossary import (
 from studynotes.web.views.glossary_pages import glossary_page
 from studynotes.web.views.graph import graph, local_graph
 from studynotes.web.views.notes import note_detail, preview
+from studynotes.web.views.queries import Results
 from studynotes.web.views.similar import NameIndex, load_names
 from studynotes.web.views.tags import tag_index, tag_page
 from studynotes.web.views.tree import FolderTree, TreeEntry, load_tree
@@ -23,6 +24,7 @@ __all__ = [
     "Glossary",
     "NameIndex",
     "NotFound",
+    "Results",
     "TreeEntry",
     "broken_links",
     "folder_page",

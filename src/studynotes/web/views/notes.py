@@ -28,6 +28,7 @@ from studynotes.web.views.canvas import boards_holding
 from studynotes.web.views.common import NotFound
 from studynotes.web.views.glossary import Glossary
 from studynotes.web.views.mentions import unlinked_mentions
+from studynotes.web.views.queries import Results
 
 # The statements of a note page are built once: building a statement cost more than running it.
 _NOTE = select(
@@ -116,9 +117,9 @@ def _banner(db: Session, value: Any) -> str | None:
     return file_url(found[0]) if found else None
 
 
-def note_detail(db: Session, slug: str, glossary: Glossary) -> s.NoteDetail:
+def note_detail(db: Session, slug: str, glossary: Glossary, results: Results) -> s.NoteDetail:
     """Every page of the vault is built here once per index run: a few prepared queries.
-    ``glossary`` is that of the index ``db`` reads."""
+    ``glossary`` and ``results`` (its queries' results) are those of the index ``db`` reads."""
     note = note_row(db, slug)
     conn, this = db.connection(), {"note_id": note.id}
     aliases: list[str] = []
@@ -168,7 +169,7 @@ def note_detail(db: Session, slug: str, glossary: Glossary) -> s.NoteDetail:
         ],
         headings=headings,
         boards=boards_holding(db, note.path),
-        html=note.html,
+        html=results.fill(db, note.html),
         links_out=links_out,
         backlinks=backlinks,
         terms_defined=glossary.defined_in(note.slug),
@@ -180,7 +181,9 @@ def note_detail(db: Session, slug: str, glossary: Glossary) -> s.NoteDetail:
     )
 
 
-def preview(db: Session, slug: str, *, heading: str | None, block: str | None) -> s.Preview:
+def preview(
+    db: Session, slug: str, results: Results, *, heading: str | None, block: str | None
+) -> s.Preview:
     note = note_row(db, slug)
     html: str | None = note.html
     title = note.title
@@ -202,4 +205,4 @@ def preview(db: Session, slug: str, *, heading: str | None, block: str | None) -
         title = f"{note.title} > {anchor.text if anchor else heading}"
     if html is None:
         raise NotFound(f"no such section in {note.title!r}")
-    return s.Preview(title=title, html=html)
+    return s.Preview(title=title, html=results.fill(db, html))
