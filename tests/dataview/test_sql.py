@@ -110,6 +110,9 @@ QUERIES = [
     "TASK GROUP BY file.folder",
     "LIST WHERE file.name = this.file.name",
     "LIST length(file.outlinks) SORT length(file.outlinks) DESC LIMIT 3",
+    "LIST length(file.inlinks) SORT length(file.inlinks) DESC, file.name LIMIT 4",
+    "LIST WHERE length(file.inlinks) >= 2 AND length(file.outlinks) < 3",
+    "TABLE length(file.outlinks) WHERE !length(file.inlinks) SORT length(file.outlinks)",
     'LIST WHERE file.size - "a"',
     "LIST WHERE nosuch(1)",
     'LIST WHERE status = "done" AND nosuch(1)',
@@ -193,6 +196,7 @@ def test_bench_queries_run_as_sql(indexed: tuple[Engine, Table]) -> None:
         "TABLE WITHOUT ID file.link AS Note, probe AS Probe WHERE probe",
         "TASK WHERE !completed LIMIT 10",
         'TABLE date(last-reviewed) AS R WHERE last-reviewed > date("2024-06-01") LIMIT 20',
+        "LIST length(file.outlinks) SORT length(file.outlinks) DESC LIMIT 10",
     ]
     with engine.connect() as conn:
         table = SqlTable(conn, load_directory(conn))

@@ -12,6 +12,7 @@ What runs as SQL:
   holds no lists, ``!``, ``and``, ``or``; in ``TASK`` queries ``completed``, ``checked``
   and ``fullyCompleted`` too;
 - ``SORT`` on such values while no note holds a list or object under the key;
+- ``length(file.outlinks)`` and ``length(file.inlinks)``, as counts of the notes linked;
 - ``LIMIT`` when every step before it ran as SQL.
 
 Everything after the first step that cannot run as SQL runs in Python over the rows
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Boolean, ColumnElement, and_, false, func, not_, or_, true
+from sqlalchemy.sql.elements import BindParameter, Null
 
 from studynotes.dataview.functions import FUNCTIONS
 from studynotes.dataview.stored import FILE_KEYS, seconds
@@ -93,10 +95,12 @@ class Compiler:
         kinds: Callable[[str], set[str]],
         *,
         task: Slot | None,
+        count: Callable[[str], Slot] | None = None,
         collate: Callable[[ColumnElement[Any]], ColumnElement[Any]],
         find: Callable[[ColumnElement[Any], str], ColumnElement[Any]],
     ) -> None:
         self.slot_of, self.kinds, self.task, self.collate = slot_of, kinds, task, collate
+        self.count = count  # ``length(file.outlinks)``/``inlinks`` as a count of links
         self.find = find  # the place of text in a column, 0 when absent
 
     # -- values ----------------------------------------------------------------------------
@@ -135,6 +139,17 @@ class Compiler:
             and expr.name in FILE_KEYS
         ):
             return self.slot_of(FILE_KEYS[expr.name])
+        if (
+            self.count is not None
+            and isinstance(expr, Call)
+            and expr.name == "length"
+            and len(expr.args) == 1
+            and isinstance(arg := expr.args[0], Get)
+            and isinstance(arg.obj, Name)
+            and arg.obj.name == "file"
+            and arg.name in ("outlinks", "inlinks")
+        ):
+            return self.count(arg.name)
         raise NoPush
 
     def scalar(self, slot: Slot) -> None:
@@ -301,9 +316,13 @@ def plan(query: Query, compiler: Compiler) -> Plan:
 
 
 def order_by(order: list[tuple[Slot, bool]], collate: Callable[[Any], Any]) -> list[Any]:
-    """ORDER BY terms for ``values.sort_key``: the kind's rank, then the value within it."""
+    """ORDER BY terms for ``values.sort_key``: the kind's rank, then the value within it
+    (constants left out: they order nothing, and a number there would name a column)."""
     terms: list[Any] = []
     for s, desc in order:
-        for column in (s.rank, s.num, collate(s.fold)):
+        fold = None if isinstance(s.fold, Null) else collate(s.fold)
+        for column in (s.rank, s.num, fold):
+            if column is None or isinstance(column, BindParameter | Null):
+                continue
             terms.append(column.desc() if desc else column.asc())
     return terms

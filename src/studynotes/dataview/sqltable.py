@@ -194,6 +194,7 @@ class SqlTable:
             slot_of,
             lambda key: self.directory.kinds(self.conn, key),
             task=task_slot,
+            count=self._link_count,
             collate=self._collate,
             find=self._find,
         )
@@ -234,6 +235,21 @@ class SqlTable:
     def _collate(self, column: Any) -> Any:
         """Text compared by code point, as Python compares it."""
         return column.collate("C") if self.postgres else column
+
+    def _link_count(self, which: str) -> sql.Slot:
+        """How many notes a note links to (``outlinks``) or is linked from (``inlinks``),
+        each once, as ``Page.outlinks``/``inlinks`` hold them."""
+        link, other = Link.__table__.alias(), _NOTES.alias()
+        mine, theirs = (link.c.source_id, link.c.target_id)
+        if which == "inlinks":
+            mine, theirs = theirs, mine
+        count = (
+            select(func.count(func.distinct(theirs)))
+            .select_from(link.join(other, other.c.id == theirs))
+            .where(mine == _NOTES.c.id, other.c.path.endswith(".md"))
+            .scalar_subquery()
+        )
+        return sql.Slot(literal("number"), literal(2), count, null(), null())
 
     def _find(self, column: Any, needle: str) -> ColumnElement[Any]:
         if self.postgres:
