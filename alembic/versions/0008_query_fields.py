@@ -9,6 +9,8 @@ key) and per file fact a query reads (``$name``, ``$folder``, ``$path``, ``$size
 ``$day``), typed so that ``WHERE`` and ``SORT`` compare them in SQL as the Python evaluator
 would; ``note_tasks`` the note's tasks. Both are rewritten with their note. The parser
 version changes with this revision, so every note is parsed again and its rows written.
+``terms.marked`` says whether pages mark a term, so the server marks terms in query
+results, which it works out itself, as the index run marked the rest of the page.
 """
 
 from collections.abc import Sequence
@@ -57,8 +59,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_note_tasks")),
     )  # fmt: skip
     op.create_index(op.f("ix_note_tasks_note_id"), "note_tasks", ["note_id"])
+    op.add_column(
+        "terms", sa.Column("marked", sa.Boolean(), nullable=False, server_default=sa.true())
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("terms") as batch:
+        batch.drop_column("marked")
     op.drop_table("note_tasks")
     op.drop_table("note_fields")

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -202,6 +203,9 @@ class Term(Base):
     line: Mapped[int] = mapped_column(Integer)
     shape: Mapped[str] = mapped_column(String(32))
     empty: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether pages mark it (an everyday word only when a glossary note defines it): what
+    # the server needs to mark terms in query results as the index run marked the rest.
+    marked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     aliases: Mapped[list[TermAlias]] = relationship(
         back_populates="term", cascade="all, delete-orphan"

@@ -248,6 +248,7 @@ def _term_rows(conn: Connection, ids: dict[VaultPath, int], terms: Sequence[Glos
             "slug": t.slug, "name": t.name[:512], "definition": t.definition,
             "definition_html": t.definition_html, "note_id": ids[VaultPath(t.note_path)],
             "anchor": t.anchor, "line": t.line, "shape": t.shape, "empty": t.empty,
+            "marked": t.marked,
         }
         for t in terms
         if VaultPath(t.note_path) in ids
@@ -331,7 +332,7 @@ def term_row(t: GlossaryTerm) -> tuple[object, ...]:
     """A term as its rows hold it: two runs that give equal tuples write equal rows."""
     return (
         t.slug, t.name, t.definition, t.definition_html, t.note_path, t.anchor, t.line,
-        t.shape, t.empty, tuple(t.aliases),
+        t.shape, t.empty, t.marked, tuple(t.aliases),
     )  # fmt: skip
 
 

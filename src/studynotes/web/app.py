@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -89,7 +90,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
         app.state.results = PerIndex[views.Results]()
         app.state.names = PerIndex[views.NameIndex]()
         # With other workers over the same database: one watches the vault, all follow.
-        peers = Peers(settings, app.state.engine, app.state.page_cache, app.state.broker)
+        peers = Peers(
+            settings, app.state.engine, app.state.page_cache, app.state.broker,
+            after=partial(views.warm_results, app.state.engine, app.state.results,
+                          settings.term_marks),
+        )  # fmt: skip
         app.state.peers = peers
         stop = asyncio.Event()
         following = asyncio.create_task(peers.run(stop, watch=watch))

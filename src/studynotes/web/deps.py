@@ -34,7 +34,8 @@ def results(request: Request, db: Session, stamp: str | None = None) -> views.Re
     """The query results of the index ``db`` reads: worked out as pages ask, kept per run."""
     kept: PerIndex[views.Results] = request.app.state.results
     at = stamp if stamp is not None else views.indexed_at(db)
-    return kept.get(at, views.Results)
+    mode = request.app.state.settings.term_marks
+    return kept.get(at, lambda: views.Results(mode))
 
 
 def get_results(request: Request, db: SessionDep) -> views.Results:

@@ -14,6 +14,7 @@ from studynotes.web.views.glossary_pages import glossary_page
 from studynotes.web.views.graph import graph, local_graph
 from studynotes.web.views.notes import note_detail, preview
 from studynotes.web.views.queries import Results
+from studynotes.web.views.queries import warm as warm_results
 from studynotes.web.views.similar import NameIndex, load_names
 from studynotes.web.views.tags import tag_index, tag_page
 from studynotes.web.views.tree import FolderTree, TreeEntry, load_tree
@@ -47,4 +48,5 @@ __all__ = [
     "term_detail",
     "term_list",
     "term_order",
+    "warm_results",
 ]
