@@ -177,7 +177,15 @@ class SqlTable:
 
     def begin(self, query: Query) -> Start:
         joined: dict[str, Any] = {}
+        counts: dict[str, Any] = {}
         tasks = _TASKS.alias("t") if query.kind == "task" else None
+
+        def count_of(which: str) -> sql.Slot:
+            c = counts.get(which)
+            if c is None:
+                c = counts[which] = self._link_counts(which)
+            num = func.coalesce(c.c.n, 0)
+            return sql.Slot(literal("number"), literal(2), num, null(), null())
 
         def slot_of(key: str) -> sql.Slot:
             f = joined.get(key)
@@ -194,7 +202,7 @@ class SqlTable:
             slot_of,
             lambda key: self.directory.kinds(self.conn, key),
             task=task_slot,
-            count=self._link_count,
+            count=count_of,
             collate=self._collate,
             find=self._find,
         )
@@ -207,6 +215,8 @@ class SqlTable:
             source = source.join(tasks, tasks.c.note_id == n.c.id)
         for key, f in joined.items():
             source = source.outerjoin(f, and_(f.c.note_id == n.c.id, f.c.key == key))
+        for c in counts.values():
+            source = source.outerjoin(c, c.c.note_id == n.c.id)
         stmt = select(*columns).select_from(source).where(n.c.path.endswith(".md"))
         stmt = stmt.where(self._source(query.source), *plan.where)
         order = [*sql.order_by(plan.order, self._collate), self._collate(n.c.path)]
@@ -236,20 +246,22 @@ class SqlTable:
         """Text compared by code point, as Python compares it."""
         return column.collate("C") if self.postgres else column
 
-    def _link_count(self, which: str) -> sql.Slot:
-        """How many notes a note links to (``outlinks``) or is linked from (``inlinks``),
-        each once, as ``Page.outlinks``/``inlinks`` hold them."""
-        link, other = Link.__table__.alias(), _NOTES.alias()
-        mine, theirs = (link.c.source_id, link.c.target_id)
+    def _link_counts(self, which: str) -> Any:
+        """How many notes each note links to (``outlinks``) or is linked from
+        (``inlinks``), each once, as ``Page.outlinks``/``inlinks`` hold them: a link's
+        source is a note and its ``target_id`` is set only when it lands in one
+        (``ingest.store``), so the links alone say it. Counted for every note in one
+        pass, then joined: counting note by note took ~10 times as long on PostgreSQL."""
+        link = Link.__table__
+        mine, theirs = link.c.source_id, link.c.target_id
         if which == "inlinks":
             mine, theirs = theirs, mine
-        count = (
-            select(func.count(func.distinct(theirs)))
-            .select_from(link.join(other, other.c.id == theirs))
-            .where(mine == _NOTES.c.id, other.c.path.endswith(".md"))
-            .scalar_subquery()
+        return (
+            select(mine.label("note_id"), func.count(func.distinct(theirs)).label("n"))
+            .where(theirs.is_not(None), mine.is_not(None))
+            .group_by(mine)
+            .subquery(f"c_{which}")
         )
-        return sql.Slot(literal("number"), literal(2), count, null(), null())
 
     def _find(self, column: Any, needle: str) -> ColumnElement[Any]:
         if self.postgres:
