@@ -80,6 +80,7 @@ class Directory:
     ids: dict[str, int]
     paths: dict[int, str]
     slugs: dict[str, str]
+    names_of: dict[str, str]  # each note's name, by path
     _names: dict[str, str] | None = None
     _kinds: dict[str, set[str]] = field(default_factory=dict)
     _tags: list[tuple[int, str]] | None = None
@@ -94,7 +95,7 @@ class Directory:
                 aliases.setdefault(nid, []).append(alias)
             names: dict[str, str] = {}
             for path in sorted(self.ids):
-                names.setdefault(_name(path).casefold(), path)
+                names.setdefault(self.names_of[path].casefold(), path)
                 names.setdefault(path.removesuffix(".md").casefold(), path)
                 for alias in aliases.get(self.ids[path], ()):
                     names.setdefault(alias.casefold(), path)
@@ -123,6 +124,7 @@ def load_directory(conn: Connection) -> Directory:
         {path: nid for nid, path, _ in rows},
         {nid: path for nid, path, _ in rows},
         {path: slug for _, path, slug in rows},
+        {path: _name(path) for _, path, _ in rows},
     )
 
 
@@ -170,7 +172,8 @@ class SqlTable:
     def page(self, path: str, mtime_ns: int, size: int) -> Page:
         page = self.pages.made.get(path)
         if page is None:
-            page = Page(path, _name(path), {}, [], [], [], [], mtime_ns=mtime_ns, size=size)
+            name = self.directory.names_of.get(path) or _name(path)
+            page = Page(path, name, {}, [], [], [], [], mtime_ns=mtime_ns, size=size)
             page.loader, page.pending = self, set(_ALL_PARTS)
             self.pages.made[path] = page
         return page
@@ -369,7 +372,7 @@ class SqlTable:
             stmt = stmt.where(owner.in_(bindparam("ids", expanding=True)))
         if order:
             stmt = stmt.order_by(*order)
-        rows = self.conn.execute(stmt, {"ids": list(todo)} if len(todo) <= _BULK else {})
+        rows = self.conn.execute(stmt, {"ids": list(todo)} if len(todo) <= _BULK else {}).all()
         return [r for r in rows if r[0] in todo]
 
     def _fill_keys(self, todo: dict[int, Page], keys: set[str] | None) -> None:
