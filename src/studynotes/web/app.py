@@ -78,6 +78,19 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
 
+def _after_run(state: Any, settings: Settings, changed: list[str] | None) -> None:
+    """Blocking, right after an index run (``changed``: its pages; None: at start): build
+    what every page of the run shares, then the results of the changed pages' queries, so
+    first views find them ready. A request that comes sooner waits for the same build."""
+    engine: Engine = state.engine
+    with Session(engine) as db:
+        at = views.indexed_at(db)
+        state.glossary.get(at, lambda: views.load_glossary(db))
+    views.warm_results(engine, state.results, settings.term_marks, changed)
+    with Session(engine) as db:  # note pages need it, their JSON does not
+        state.tree.get(views.indexed_at(db), lambda: views.load_tree(db))
+
+
 def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool = False) -> FastAPI:
     """The app over an already indexed database; with ``watch`` it follows the vault."""
 
@@ -92,8 +105,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
         # With other workers over the same database: one watches the vault, all follow.
         peers = Peers(
             settings, app.state.engine, app.state.page_cache, app.state.broker,
-            after=partial(views.warm_results, app.state.engine, app.state.results,
-                          settings.term_marks),
+            after=partial(_after_run, app.state, settings),
         )  # fmt: skip
         app.state.peers = peers
         stop = asyncio.Event()
