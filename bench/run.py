@@ -544,10 +544,6 @@ def measure_size(
         "megabytes": vault.total_bytes / 1e6,
         "generate_s": vault.seconds,
     }
-    if n <= REFERENCE_SIZE:
-        log("dataview: ten queries in-process")
-        result["dataview"] = query_cost(vault_dir)
-
     log("markdown-it floor")
     floor_s, floor_files = markdown_floor(vault_dir)
     result["floor"] = {
@@ -570,6 +566,8 @@ def measure_size(
         "reported_ratio_to_floor": (full.reported_s / floor_s) if full.reported_s else None,
         "reindex_fraction": again.wall_s / full.wall_s,
     }
+    log("dataview: the dashboard's ten queries over the index, in-process")
+    result["dataview"] = query_cost(db_url)
 
     if n <= REFERENCE_SIZE or site_only:  # the issue bounds the site on the 5,000-note vault
         site_rng = random.Random(seed * 7 + n)
@@ -922,7 +920,7 @@ ABSOLUTE_ROWS: list[Row] = [
     ("index peak RSS, whole tree (MB)", _field("index.full.peak_tree_rss_mb", ",.0f")),
     ("live update median (min-max) (s)", _live_cell),
     ("dashboard (10 queries): first view (ms)", _field("dashboard.first_view_ms", ".1f")),
-    ("dashboard: run 10 queries in-process (ms)", _field("dataview.ten_queries_ms", ".1f")),
+    ("dashboard: its 10 queries after a run (ms)", _field("dataview.ten_queries_ms", ".1f")),
     ("dashboard: edit a note it reads, live (s)", _field("dashboard.live_s", ".2f")),
     ("page p50, first view (ms)", _field("server.page_first.p50_ms", ".2f")),
     ("page p99, first view (ms)", _field("server.page_first.p99_ms", ".2f")),

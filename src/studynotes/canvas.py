@@ -16,13 +16,14 @@ from html import escape
 from typing import Any
 
 from studynotes.markdown import make_parser
+from studynotes.markdown.facts import RawLink, facts
 from studynotes.sanitize import sanitize
 
 MAX_BYTES = 5_000_000
 MAX_NODES = 5_000
 _HEX = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
 _SIDES = ("top", "right", "bottom", "left")
-_PLACEHOLDER_LINK = re.compile(r'<a data-sn-link="-?\d+"[^>]*>(.*?)</a>', re.DOTALL)
+_PLACEHOLDER_LINK = re.compile(r'<a data-sn-link="(-?\d+)"[^>]*>(.*?)</a>', re.DOTALL)
 _PLACEHOLDER_EMBED = re.compile(r'<span data-sn-embed="-?\d+"></span>')
 _IDS = re.compile(r' (?:id|data-sn-lines)="[^"]*"')
 _QUERY = re.compile(r'<div class="dataview-query" data-sn-query="\d+"></div>')
@@ -156,10 +157,25 @@ def parse_canvas(source: str) -> Board:
     return board
 
 
-def _markdown(text: str) -> str:
-    """A text node's markdown as HTML; links between notes show as their text."""
-    html = make_parser().render(text, {})
-    html = _PLACEHOLDER_LINK.sub(r'<span class="internal-link">\1</span>', html)
+LinkHtml = Callable[[RawLink, str], str]
+
+
+def plain_link(_: RawLink, inner: str) -> str:
+    return f'<span class="internal-link">{inner}</span>'
+
+
+def _markdown(text: str, link_html: LinkHtml = plain_link) -> str:
+    """A text node's markdown as HTML; ``link_html`` makes each ``[[link]]`` (the raw link,
+    its inner HTML) into what the board shows."""
+    env: dict[str, Any] = {}
+    html = make_parser().render(text, env)
+    links = facts(env).links
+
+    def link(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        return link_html(links[i], m.group(2)) if 0 <= i < len(links) else m.group(2)
+
+    html = _PLACEHOLDER_LINK.sub(link, html)
     html = _QUERY.sub("", _PLACEHOLDER_EMBED.sub("", html))
     return _IDS.sub("", sanitize(html))  # a heading's id must not collide with the page's
 
@@ -196,7 +212,9 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def board_html(board: Board, file_node: Callable[[Node], str]) -> str:
+def board_html(
+    board: Board, file_node: Callable[[Node], str], link_html: LinkHtml = plain_link
+) -> str:
     """The board as one SVG: groups under nodes, edges over groups, labels on edges."""
     if not board.nodes:
         return '<p class="canvas-empty">This canvas is empty.</p>'
@@ -262,16 +280,16 @@ def board_html(board: Board, file_node: Callable[[Node], str]) -> str:
         parts.append(f'<rect class="canvas-node-frame{cls}" {geo} rx="8"{attr}/>')
         parts.append(
             f'<foreignObject {geo}><div xmlns="http://www.w3.org/1999/xhtml" '
-            f'class="canvas-node canvas-{node.type}">{_node_body(node, file_node)}</div>'
+            f'class="canvas-node canvas-{node.type}">{_node_body(node, file_node, link_html)}</div>'
             "</foreignObject>"
         )
     parts.append("</g></svg>")
     return "".join(parts)
 
 
-def _node_body(node: Node, file_node: Callable[[Node], str]) -> str:
+def _node_body(node: Node, file_node: Callable[[Node], str], link_html: LinkHtml) -> str:
     if node.type == "text":
-        return _markdown(node.text)
+        return _markdown(node.text, link_html)
     if node.type == "link":
         url = node.url if node.url.startswith(("http://", "https://")) else ""
         shown = escape(node.url)

@@ -57,3 +57,15 @@ def test_canvas_board_pans_and_zooms(page: Tab) -> None:
     assert board.get_attribute("viewBox") != zoomed  # dragged: panned
     page.locator("#canvas-fit").click()
     assert board.get_attribute("viewBox") == home
+
+
+def test_a_link_on_a_board_card_opens_its_note_and_previews_it(page: Tab) -> None:
+    page.goto(f"{page.base}/canvas/Study%20Map.canvas")
+    link = page.locator("#canvas-board .canvas-text a.internal-link[data-slug]").first
+    expect(link).to_have_text("low-rank adapters")
+    link.hover()
+    preview = page.locator(".link-preview[role=tooltip]").first
+    expect(preview).to_be_visible(timeout=5000)
+    expect(preview).to_contain_text("LoRA")
+    link.click()
+    page.wait_for_url("**/notes/fine-tuning/lora")

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
 
 from studynotes.db.search.pieces import SPAN as PIECE_SPAN
+from studynotes.web.views.queries import Results
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
@@ -19,6 +21,15 @@ _NOTE_COLUMNS = "path, slug, title, frontmatter, content_hash, size, created, ht
 
 def _rows(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
     return sorted((tuple(r) for r in conn.execute(text(sql))), key=repr)
+
+
+def _query_results(conn: Connection) -> list[tuple[Any, ...]]:
+    """Each page holding a query, with the results the server shows in it (they are worked
+    out when a page is read, not stored with it)."""
+    pages = conn.execute(text("SELECT path, html FROM notes WHERE html LIKE '%data-sn-source%'"))
+    with Session(bind=conn) as db:
+        results = Results()
+        return sorted(((path, results.fill(db, html)) for path, html in pages), key=repr)
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -65,6 +76,17 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 "SELECT t.slug, a.name FROM term_aliases a JOIN terms t ON t.id = a.term_id",
             ),
             "attachments": _rows(conn, "SELECT path, size FROM attachments"),
+            "note_fields": _rows(
+                conn,
+                "SELECT n.path, f.key, f.kind, f.rank, f.num, f.fold, f.text, f.raw "
+                "FROM note_fields f JOIN notes n ON n.id = f.note_id",
+            ),
+            "note_tasks": _rows(
+                conn,
+                "SELECT n.path, t.position, t.text, t.done, t.line "
+                "FROM note_tasks t JOIN notes n ON n.id = t.note_id",
+            ),
+            "query_results": _query_results(conn),
             "cards": _rows(
                 conn,
                 "SELECT n.path, c.key, c.kind, c.deck, c.front, c.back, c.front_html, "

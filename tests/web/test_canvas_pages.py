@@ -110,3 +110,28 @@ def test_an_embedded_board_shows_a_picture_of_it(tmp_path: Path, small_vault: Sm
     assert "An idea" in picture.text and "Topic" in picture.text and "<script" not in picture.text
     assert broken.status_code == 200 and "cannot be shown" in broken.text
     assert missing.status_code == 404
+
+
+def test_links_on_text_cards_are_links_to_their_notes(
+    tmp_path: Path, small_vault: SmallVault
+) -> None:
+    board = {
+        "nodes": [
+            {"id": "t", "type": "text", "x": 0, "y": 0, "width": 300, "height": 120,
+             "text": "Read [[Topic]], [[Topic#Topic|the heading]], [[boards/Deep|deep]] "
+                     "and [[Nowhere]]."},
+        ]
+    }  # fmt: skip
+    notes = {
+        "Topic.md": "# Topic\n\nGradient descent walks downhill.\n",
+        "boards/Deep.md": "Deep note.\n",
+        "boards/Links.canvas": json.dumps(board),
+    }
+    settings, engine, _ = small_vault(tmp_path, notes)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        page = client.get("/canvas/boards/Links.canvas").text
+    engine.dispose()
+    assert '<a class="internal-link" href="/notes/topic" data-slug="topic">Topic</a>' in page
+    assert 'href="/notes/topic#topic" data-slug="topic" data-anchor="topic">the heading' in page
+    assert 'href="/notes/boards/deep" data-slug="boards/deep">deep</a>' in page
+    assert 'is-unresolved" data-target="Nowhere"' in page

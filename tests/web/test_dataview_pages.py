@@ -84,3 +84,19 @@ def test_inline_fields_are_listed_with_the_properties(
     # In the text, the key shows as a label; the parenthesised form shows its value alone.
     assert '<span class="inline-field-key">status</span>' in detail["html"]
     assert 'class="inline-field-paren"' in detail["html"]
+
+
+def test_glossary_terms_are_marked_in_query_results(
+    tmp_path: Path, small_vault: SmallVault
+) -> None:
+    notes = {
+        "Glossary/Eigenvector.md": "# Eigenvector\n\nA vector a matrix only scales.\n",
+        "Board.md": '# Board\n\n```dataview\nTABLE topic FROM "Topics"\n```\n',
+        "Topics/Spectra.md": "topic:: the eigenvector of a map\n",
+    }
+    settings, engine, _ = small_vault(tmp_path, notes)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        html = client.get("/api/notes/board").json()["html"]
+    engine.dispose()
+    assert 'data-term="eigenvector"' in html
+    assert 'class="term"' in html.split('class="dataview', 1)[1]

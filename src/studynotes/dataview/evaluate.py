@@ -9,7 +9,7 @@ from typing import Any
 
 from studynotes.dataview.errors import QueryError
 from studynotes.dataview.functions import FUNCTIONS
-from studynotes.dataview.pages import FileRef, Page, Table
+from studynotes.dataview.pages import FileRef, Page, QueryTable
 from studynotes.dataview.syntax import (
     Binary,
     Call,
@@ -59,7 +59,7 @@ class Row:
         if key == "file":
             return FileRef(self.page)
         found = field_of(self.extra, name) if self.extra else None
-        return found if found is not None else self.page.keys.get(key)
+        return found if found is not None else self.page.value(key)
 
 
 @dataclass(slots=True)
@@ -75,7 +75,7 @@ Compiled = Callable[[Row], Any]
 
 
 class _Compiler:
-    def __init__(self, table: Table, this: Page | None) -> None:
+    def __init__(self, table: QueryTable, this: Page | None) -> None:
         self.table, self.this = table, this
 
     def get(self, obj: Any, name: str) -> Any:
@@ -92,7 +92,7 @@ class _Compiler:
             if page is None:
                 return None
             key = normal_key(name)
-            return FileRef(page) if key == "file" else page.keys.get(key)
+            return FileRef(page) if key == "file" else page.value(key)
         if hasattr(obj, "year") and name in ("year", "month", "day", "hour", "minute", "second"):
             return getattr(obj, name)
         return None
@@ -183,16 +183,18 @@ def _index(compiler: _Compiler, obj: Any, index: Any) -> Any:
     return None
 
 
-def run_query(query: Query, table: Table, this_path: str | None = None) -> Result:
+def run_query(query: Query, table: QueryTable, this_path: str | None = None) -> Result:
     """The query's result over ``table``, as seen from the note ``this_path``."""
     c = _Compiler(table, table.pages.get(this_path or ""))
-    pages = table.select(query.source)
-    if query.kind == "task":
-        rows = [Row(p, t) for p in pages for t in p.task_rows()]
+    start = table.begin(query)
+    if start.tasks is not None:
+        rows = [Row(p, t) for p, t in start.tasks]
+    elif query.kind == "task":
+        rows = [Row(p, t) for p in start.pages for t in p.task_rows()]
     else:
-        rows = [Row(p) for p in pages]
+        rows = [Row(p) for p in start.pages]
     grouped = False
-    for step in query.steps:
+    for step in start.steps:
         if isinstance(step, Where):
             test = c.compile(step.expr)
             rows = [r for r in rows if truthy(test(r))]

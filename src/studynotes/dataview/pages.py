@@ -1,10 +1,9 @@
 """The rows queries run over: one ``Page`` per note, and a ``Table`` of them with the
 indexes that ``FROM`` reads (tags, folders, links), built once per index run.
 
-Queries run in Python over these rows, not as SQL: pages are rendered during indexing,
-before the run's rows are written, and every fact a query reads is already in memory.
-``FROM`` is answered from the indexes here, so a query over one tag or folder touches only
-its notes.
+This in-memory table is the reference the SQL one (``dataview.sqltable``) must agree with:
+the tests run both. A page the SQL table makes is filled lazily: ``pending`` names the parts
+(``keys``, ``meta``, ``tasks``, ``links``) its ``loader`` has not read yet.
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from studynotes.dataview.syntax import And, Folder, Linked, Not, Or, Source, Tag
+from studynotes.dataview.syntax import And, Folder, Linked, Not, Or, Query, Source, Step, Tag
 from studynotes.dataview.values import Link, convert, normal_key, parse_date
 
 _DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -38,6 +37,22 @@ class Page:
     keys: dict[str, Any] = field(default_factory=dict)  # ``fields`` by ``normal_key``
     _tasks: list[dict[str, Any]] | None = None
     _file: dict[str, Any] | None = None
+    loader: Any = None  # fills the parts in ``pending`` (``sqltable.Loader``)
+    pending: set[str] = field(default_factory=set)
+    asked: set[str] = field(default_factory=set)  # keys read already, found or not
+
+    def need(self, part: str) -> None:
+        if part in self.pending:
+            self.loader.fill([self], part)
+
+    def value(self, key: str) -> Any:
+        """The field under ``key`` (a ``normal_key``), read from the store if need be."""
+        found = self.keys.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
+        if "keys" in self.pending and key not in self.asked:
+            self.need("keys")
+        return self.keys.get(key)
 
     @property
     def link(self) -> Link:
@@ -45,6 +60,7 @@ class Page:
 
     def tags(self) -> list[str]:
         """Each tag with its parents: ``#a/b`` is also ``#a``."""
+        self.need("meta")
         out: list[str] = []
         for tag in self.etags:
             parts = tag.split("/")
@@ -65,6 +81,7 @@ class Page:
     def task_rows(self) -> list[dict[str, Any]]:
         """``file.tasks``, made once: every TASK query reads them."""
         if self._tasks is None:
+            self.need("tasks")
             link = self.link
             self._tasks = [
                 {"text": text, "completed": done, "checked": done, "fullyCompleted": done,
@@ -73,12 +90,18 @@ class Page:
             ]  # fmt: skip
         return self._tasks
 
+    def part(self, name: str) -> Page:
+        self.need(name)
+        return self
+
     def mtime(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.mtime_ns / 1e9).replace(microsecond=0)
 
     def file(self) -> dict[str, Any]:
         """The implicit ``file.*`` fields, made on first use."""
         if self._file is None:
+            for part in ("meta", "links", "tasks"):
+                self.need(part)
             mtime = dt.datetime.fromtimestamp(self.mtime_ns / 1e9).replace(microsecond=0)
             day = _DAY.search(self.name)
             link = self.link
@@ -121,16 +144,41 @@ _FILE_FIELDS: dict[str, Any] = {
     "size": lambda p: p.size,
     "mtime": lambda p: p.mtime(),
     "tags": lambda p: p.tags(),
-    "etags": lambda p: list(p.etags),
-    "aliases": lambda p: list(p.aliases),
-    "inlinks": lambda p: [Link(q, _name(q)) for q in p.inlinks],
-    "outlinks": lambda p: [Link(q, _name(q)) for q in p.outlinks],
+    "etags": lambda p: list(p.part("meta").etags),
+    "aliases": lambda p: list(p.part("meta").aliases),
+    "inlinks": lambda p: [Link(q, _name(q)) for q in p.part("links").inlinks],
+    "outlinks": lambda p: [Link(q, _name(q)) for q in p.part("links").outlinks],
     "tasks": lambda p: p.task_rows(),
 }
+_MISSING = object()
 
 
 def _name(path: str) -> str:
     return posixpath.basename(path).removesuffix(".md")
+
+
+@dataclass(slots=True)
+class Start:
+    """A query's rows before the steps left to run: pages, or (for TASK) each task with its
+    page when the table worked them out itself (None: every task of ``pages``)."""
+
+    pages: list[Page]
+    tasks: list[tuple[Page, dict[str, Any]]] | None
+    steps: list[Step]
+
+
+class QueryTable(Protocol):
+    """What queries run over: ``Table`` in memory, ``sqltable.SqlTable`` over the index."""
+
+    @property
+    def pages(self) -> Mapping[str, Page]: ...
+
+    @property
+    def slugs(self) -> Mapping[str, str]: ...
+
+    def resolve(self, target: str) -> str | None: ...
+
+    def begin(self, query: Query) -> Start: ...
 
 
 class Table:
@@ -154,6 +202,10 @@ class Table:
         """The note a link by name lands in (path, name or alias; first by path wins)."""
         key = target.strip().removesuffix(".md").casefold()
         return self.names.get(key)
+
+    def begin(self, query: Query) -> Start:
+        """Where a query starts: the pages its ``FROM`` names, and every step still to run."""
+        return Start(self.select(query.source), None, list(query.steps))
 
     def select(self, source: Source | None) -> list[Page]:
         """The pages a ``FROM`` names, in path order."""

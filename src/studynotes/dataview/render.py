@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html import escape
+from collections.abc import Callable
+from html import escape, unescape
 from typing import Any
 
 from studynotes.dataview.errors import QueryError
 from studynotes.dataview.evaluate import Result, run_query
-from studynotes.dataview.pages import FileRef, Table
+from studynotes.dataview.pages import FileRef, QueryTable
 from studynotes.dataview.parser import parse_query
 from studynotes.dataview.values import Link, link_from, plain
 from studynotes.urls import note_url
 
 
-def query_html(source: str, table: Table, this_path: str) -> str:
+def query_html(source: str, table: QueryTable, this_path: str) -> str:
     """Run the query written in ``source`` and show its results, or why it cannot run."""
     try:
         result = run_query(parse_query(source), table, this_path)
@@ -27,6 +28,26 @@ def query_html(source: str, table: Table, this_path: str) -> str:
         return error_html(f"the query failed: {type(exc).__name__}: {exc}", source)
 
 
+_DEFERRED = re.compile(
+    r'<div class="dataview-query" data-sn-this="([^"]*)" data-sn-source="([^"]*)"></div>'
+)
+
+
+def deferred_query(this: str, source: str) -> str:
+    """The place of a query's results in a stored page, filled when the page is served."""
+    return (
+        f'<div class="dataview-query" data-sn-this="{escape(this, quote=True)}" '
+        f'data-sn-source="{escape(source, quote=True)}"></div>'
+    )
+
+
+def fill_queries(html: str, results: Callable[[str, str], str]) -> str:
+    """``html`` with each deferred query replaced by ``results(this, source)``."""
+    if "data-sn-source" not in html:
+        return html
+    return _DEFERRED.sub(lambda m: results(unescape(m.group(1)), unescape(m.group(2))), html)
+
+
 def error_html(message: str, source: str) -> str:
     return (
         '<div class="dataview dataview-error" role="note">'
@@ -35,7 +56,7 @@ def error_html(message: str, source: str) -> str:
     )
 
 
-def value_html(value: Any, table: Table) -> str:
+def value_html(value: Any, table: QueryTable) -> str:
     if isinstance(value, FileRef):
         value = value.page.file()
     if isinstance(value, Link):
@@ -60,7 +81,7 @@ def value_html(value: Any, table: Table) -> str:
     return escape(plain(value))
 
 
-def _link_html(link: Link, table: Table) -> str:
+def _link_html(link: Link, table: QueryTable) -> str:
     text = escape(plain(link))
     slug = table.slugs.get(link.path or "")
     if slug is None:
@@ -70,7 +91,7 @@ def _link_html(link: Link, table: Table) -> str:
     return f'<a class="internal-link" href="{href}" data-slug="{name}">{text}</a>'
 
 
-def _result_html(result: Result, table: Table) -> str:
+def _result_html(result: Result, table: QueryTable) -> str:
     if result.kind == "task":
         return _tasks_html(result, table)
     if not result.rows:
@@ -107,7 +128,7 @@ def _result_html(result: Result, table: Table) -> str:
 _WIKILINK = re.compile(r"\[\[([^\]\n]+)\]\]")
 
 
-def _task_text(text: str, table: Table) -> str:
+def _task_text(text: str, table: QueryTable) -> str:
     """A task's text with its ``[[links]]`` as links; the rest as plain text."""
     parts, last = [], 0
     for m in _WIKILINK.finditer(text):
@@ -118,7 +139,7 @@ def _task_text(text: str, table: Table) -> str:
     return "".join(parts)
 
 
-def _tasks_html(result: Result, table: Table) -> str:
+def _tasks_html(result: Result, table: QueryTable) -> str:
     if not result.tasks:
         return '<div class="dataview dataview-empty"><p>No tasks.</p></div>'
     parts = ['<div class="dataview dataview-tasks">']

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -148,6 +149,38 @@ class Alias(Base):
     name: Mapped[str] = mapped_column(String(512), index=True)
 
 
+class NoteField(Base):
+    """One value a query reads of a note (``dataview.stored``): a property or inline field
+    by its normalised key, or a file fact (``$name``, ``$folder``...). Typed columns let
+    ``WHERE`` and ``SORT`` run as SQL; ``raw`` is the value as written, for Python."""
+
+    __tablename__ = "note_fields"
+    __table_args__ = (Index("ix_note_fields_key_note", "key", "note_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))  # null bool number date text link list object
+    rank: Mapped[int] = mapped_column(Integer)  # the kind's place in the sort order
+    num: Mapped[float | None] = mapped_column(Float, nullable=True)  # bool, number, date
+    fold: Mapped[str | None] = mapped_column(Text, nullable=True)  # text, link: as sorted
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)  # text; a link's target
+    raw: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON text
+
+
+class NoteTask(Base):
+    """A task of a note, as ``TASK`` queries read it."""
+
+    __tablename__ = "note_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    done: Mapped[bool] = mapped_column(Boolean)
+    line: Mapped[int] = mapped_column(Integer)
+
+
 class Attachment(Base):
     __tablename__ = "attachments"
 
@@ -170,6 +203,9 @@ class Term(Base):
     line: Mapped[int] = mapped_column(Integer)
     shape: Mapped[str] = mapped_column(String(32))
     empty: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether pages mark it (an everyday word only when a glossary note defines it): what
+    # the server needs to mark terms in query results as the index run marked the rest.
+    marked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     aliases: Mapped[list[TermAlias]] = relationship(
         back_populates="term", cascade="all, delete-orphan"

@@ -59,6 +59,7 @@ class Memo:
     resolver: Resolver | None = None
     glossary: Glossary | None = None
     term_rows: list[tuple[object, ...]] | None = None
+    dataview: str | None = None  # what queries read, last run (``plan.dataview_fp``)
 
     def load_facts(self, engine: Engine) -> None:
         """Read every note's facts record, whole, as parsing stored it, and the inputs its

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Engine
 
 from studynotes.config import Settings
-from studynotes.dataview.pages import Table, build_table
 from studynotes.db.session import index_lock, settle
 from studynotes.glossary.collect import GlossaryTerm
 from studynotes.glossary.marks import MarkTerm, TermMatcher, strip_line_marks
@@ -259,11 +258,10 @@ def _render_and_store(
         parsed.hashes, link_fps, resolved.marks_fp, resolved.owned, config, dataview
     )
     paths, relink = plan.to_render(notes, fresh, memo, inputs)
-    table = _query_table(notes, resolved.links, files, slugs, paths)
 
     context = RenderContext(
         slugs, resolved.marks, settings.embed_depth, settings.term_marks,
-        where=dict(parsed.where), table=table,
+        where=dict(parsed.where),
     )  # fmt: skip
     renderer = Renderer(
         context,
@@ -306,7 +304,10 @@ def _render_and_store(
     renderer.close()
     report.lap("render and store", clock)
     report.rendered = len(paths)
-    report.changed = sorted(slugs[p] for p in paths)
+    # Query results are worked out when a page is read: an open page showing a query learns
+    # of a change to anything queries read as if the page itself had changed.
+    shown = set(paths) | (_showing(notes, resolved.links) if dataview != memo.dataview else set())
+    report.changed = sorted(slugs[p] for p in shown)
     report.deleted = sorted(m.slug for p, m in old.items() if p not in notes)
 
     new_notes: dict[VaultPath, NoteMemo] = {}
@@ -332,6 +333,7 @@ def _render_and_store(
         resolver=resolved.resolver,
         glossary=Glossary(resolved.collected, resolved.marks_fp, resolved.matcher),
         term_rows=term_rows,
+        dataview=dataview,
     )
 
 
@@ -348,19 +350,12 @@ def _dataview(
     return plan.dataview_fp({p: hashes[p] for p in notes}, links, stamps)
 
 
-def _query_table(
-    notes: dict[VaultPath, ParsedNote],
-    links: dict[VaultPath, list[ResolvedLink]],
-    files: dict[VaultPath, FileInfo],
-    slugs: dict[VaultPath, str],
-    paths: list[VaultPath],
-) -> Table | None:
-    """The rows queries run over, built only when a page rendered this run shows a query:
-    its own, or one in a note it embeds (however deeply)."""
+def _showing(
+    notes: dict[VaultPath, ParsedNote], links: dict[VaultPath, list[ResolvedLink]]
+) -> set[VaultPath]:
+    """The notes whose pages show a query: their own, or one in a note they embed."""
     showing = {p for p, n in notes.items() if n.queries}
-    if not showing:
-        return None
-    grew = True
+    grew = bool(showing)
     while grew:
         more = {
             p for p, found in links.items() if p not in showing
@@ -368,13 +363,7 @@ def _query_table(
         }  # fmt: skip
         showing |= more
         grew = bool(more)
-    if not any(p in showing for p in paths):
-        return None
-    rows = (
-        (p, n, [link.path for link in links.get(p, ())], files[p].mtime_ns, files[p].size)
-        for p, n in notes.items()
-    )
-    return build_table(rows, {str(p): s for p, s in slugs.items()})
+    return showing
 
 
 def warm_state(settings: Settings, engine: Engine, state: IndexState) -> None:

@@ -17,14 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
-from studynotes.dataview.pages import Table
-from studynotes.dataview.render import error_html, query_html
+from studynotes.dataview.render import deferred_query
 from studynotes.glossary.marks import MarkMode, TermMatcher
 from studynotes.ingest.parse import ParsedNote
 from studynotes.ingest.resolve import ResolvedLink
 from studynotes.media import AUDIO, IMAGE, VIDEO, suffix
 from studynotes.paths import VaultPath, match_heading
-from studynotes.sanitize import sanitize
 from studynotes.urls import canvas_preview_url, canvas_url, file_url, note_url
 
 _LINK = re.compile(r'<a data-sn-link="(-?\d+)"[^>]*>(.*?)</a>', re.DOTALL)
@@ -47,7 +45,6 @@ class Vault:
     _full: dict[VaultPath, ParsedNote] = field(default_factory=dict)
     _stack: list[VaultPath] = field(default_factory=list)
     reads: set[str] = field(default_factory=set)  # the inputs handed out since last cleared
-    table: Table | None = None  # every note as a query row; None when no note has a query
 
     def full(self, path: VaultPath) -> ParsedNote:
         """The note's whole parse (its body included), loaded once."""
@@ -188,13 +185,11 @@ def finalize(vault: Vault, path: VaultPath, html: str) -> str:
 
 
 def _query(vault: Vault, path: VaultPath, index: int) -> str:
-    """A ``dataview`` fence's results; they read every note's query facts (``dataview``)."""
+    """A ``dataview`` fence, left for the server to fill with its results when the page is
+    read (``web.views.queries``): they depend on every note, the page only on the query."""
     queries = vault.full(path).queries
     source = queries[index] if index < len(queries) else ""
-    vault.reads.add("dataview")
-    if vault.table is None:
-        return error_html("the vault's notes are not available to queries here", source)
-    return sanitize(query_html(source, vault.table, path))
+    return deferred_query(path, source)
 
 
 def render_note(vault: Vault, path: VaultPath) -> str:

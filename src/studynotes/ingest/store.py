@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 
+from studynotes.dataview.stored import field_rows, task_rows
 from studynotes.db.bulk import insert_rows
 from studynotes.db.models import (
     Alias,
@@ -20,7 +21,9 @@ from studynotes.db.models import (
     Link,
     Meta,
     Note,
+    NoteField,
     NoteTag,
+    NoteTask,
     Tag,
     Term,
     TermAlias,
@@ -117,18 +120,24 @@ def _batches(items: Iterable[Rendered], size: int = 200) -> Iterator[list[Render
 
 def _delete_children(conn: Connection, ids: Sequence[int]) -> None:
     for part in _chunks(list(ids)):
-        for model in (Heading, Block, Alias):
+        for model in (Heading, Block, Alias, NoteField, NoteTask):
             conn.execute(delete(model).where(model.note_id.in_(part)))
         conn.execute(delete(Card).where(Card.note_id.in_(part), Card.kind.not_in(TERM_KINDS)))
         conn.execute(delete(NoteTag).where(NoteTag.note_id.in_(part)))
 
 
 def _insert_children(
-    conn: Connection, ids: dict[VaultPath, int], notes: Iterable[ParsedNote]
+    conn: Connection,
+    ids: dict[VaultPath, int],
+    notes: Iterable[ParsedNote],
+    sizes: Mapping[VaultPath, int],
 ) -> None:
     headings, blocks, aliases, tag_uses, cards = [], [], [], [], []
+    fields, tasks = [], []
     for note in notes:
         nid = ids[note.path]
+        fields += field_rows(nid, note, sizes[note.path])
+        tasks += task_rows(nid, note.tasks)
         cards += [
             {"note_id": nid, "key": c.key, "kind": c.kind, "deck": c.deck[:512],
              "front": c.front, "back": c.back, "front_html": c.front_html,
@@ -147,7 +156,10 @@ def _insert_children(
                 blocks.append({"note_id": nid, "block_id": b.id, "line": b.line})
         aliases += [{"note_id": nid, "name": a[:512]} for a in note.aliases]
         tag_uses += [(nid, t.name, t.line) for t in note.tags]
-    for rows, model in ((headings, Heading), (blocks, Block), (aliases, Alias), (cards, Card)):
+    for rows, model in (
+        (headings, Heading), (blocks, Block), (aliases, Alias), (cards, Card),
+        (fields, NoteField), (tasks, NoteTask),
+    ):  # fmt: skip
         insert_rows(conn, model, rows)
     if tag_uses:
         names = sorted({name for _, name, _ in tag_uses} | _parents(n for _, n, _ in tag_uses))
@@ -236,6 +248,7 @@ def _term_rows(conn: Connection, ids: dict[VaultPath, int], terms: Sequence[Glos
             "slug": t.slug, "name": t.name[:512], "definition": t.definition,
             "definition_html": t.definition_html, "note_id": ids[VaultPath(t.note_path)],
             "anchor": t.anchor, "line": t.line, "shape": t.shape, "empty": t.empty,
+            "marked": t.marked,
         }
         for t in terms
         if VaultPath(t.note_path) in ids
@@ -319,7 +332,7 @@ def term_row(t: GlossaryTerm) -> tuple[object, ...]:
     """A term as its rows hold it: two runs that give equal tuples write equal rows."""
     return (
         t.slug, t.name, t.definition, t.definition_html, t.note_path, t.anchor, t.line,
-        t.shape, t.empty, tuple(t.aliases),
+        t.shape, t.empty, t.marked, tuple(t.aliases),
     )  # fmt: skip
 
 
@@ -372,7 +385,8 @@ def write(engine: Engine, changes: Changes, rendered: Iterable[Rendered]) -> Wri
                 inserted = conn.execute(insert(Note).returning(Note.id, Note.path), new_rows)
                 for nid, new_path in inserted:
                     ids[VaultPath(new_path)] = nid
-            _insert_children(conn, ids, [c.notes[d.path] for d in batch if d.path in c.fresh])
+            fresh = [c.notes[d.path] for d in batch if d.path in c.fresh]
+            _insert_children(conn, ids, fresh, {n.path: c.files[n.path].size for n in fresh})
 
         relink = [p for p in c.notes if p in c.relink]
         stale = [ids[p] for p in relink if p in c.ids]

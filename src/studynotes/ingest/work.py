@@ -19,7 +19,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from studynotes.dataview.pages import Table
 from studynotes.db.jsontext import RawJSON
 from studynotes.glossary.marks import MarkMode, MarkTerm, TermMatcher
 from studynotes.ingest.parse import ParsedNote, parse_note
@@ -105,7 +104,6 @@ class RenderContext:
     scratch: str | None = None
     where: dict[VaultPath, Locator] = field(default_factory=dict)
     db_url: str | None = None  # where notes that were not parsed this run are read from
-    table: Table | None = None  # what queries read (None: no note holds one)
 
 
 @dataclass(slots=True)
@@ -180,7 +178,6 @@ class Renderer:
             matcher=self.matcher,
             mark_mode=ctx.mark_mode,
             loader=self.load,
-            table=ctx.table,
         )
 
     def render(

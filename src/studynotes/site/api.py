@@ -61,13 +61,15 @@ def preview_file(slug: str, anchor: str) -> str:
     return _under("api/preview", slug, f"{kind}-{fnv1a(anchor.removeprefix('^'))}.json")
 
 
-def preview(db: Session, links: SiteLinks, slug: str, anchor: str) -> JsonFile | None:
-    """The preview of a link to ``slug`` at ``anchor``; None for a section that is gone
-    (the server answers 404)."""
+def preview(
+    db: Session, links: SiteLinks, results: views.Results, slug: str, anchor: str
+) -> JsonFile | None:
+    """The preview of a link to ``slug`` at ``anchor`` (``results``: the queries' results
+    of the index run); None for a section that is gone (the server answers 404)."""
     heading = anchor if anchor and not anchor.startswith("^") else None
     block = anchor[1:] if anchor.startswith("^") else None
     try:
-        found = api.get_preview(slug, db, heading=heading, block=block)
+        found = api.get_preview(slug, db, results, heading=heading, block=block)
     except views.NotFound:
         return None
     return _json(links, preview_file(slug, anchor), found)

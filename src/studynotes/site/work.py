@@ -25,8 +25,8 @@ from studynotes.ingest.pool import make_pool
 from studynotes.site import api
 from studynotes.site.links import SiteLinks
 from studynotes.site.output import SiteOutput, Written, put
-from studynotes.site.pages import note_page, term_page
-from studynotes.web import views
+from studynotes.site.pages import note_page, request_for, term_page
+from studynotes.web import deps, views
 from studynotes.web.app import attach_index, create_app
 
 __all__ = ["BATCH", "Batch", "Item", "Kind", "Makers", "site_app", "workers_for"]
@@ -75,8 +75,9 @@ class _Maker:
         self, db: Session, links: SiteLinks, kind: Kind, items: list[Item]
     ) -> Iterator[tuple[str, bytes]]:
         if kind == "previews":
+            results = deps.results(request_for(self.app), db)
             for slug, anchor in items:
-                found = api.preview(db, links, slug, anchor)
+                found = api.preview(db, links, results, slug, anchor)
                 if found is not None:
                     yield found.file, found.data
             return

@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
@@ -88,7 +89,21 @@ def attach_index(app: FastAPI, engine: Engine) -> None:
     app.state.tree = PerIndex[views.FolderTree]()
     app.state.boards = PerIndex[dict[str, list[BoardRef]]]()
     app.state.carded = PerIndex[frozenset[int]]()
+    app.state.results = PerIndex[views.Results]()
     app.state.names = PerIndex[views.NameIndex]()
+
+
+def _after_run(state: Any, settings: Settings, changed: list[str] | None) -> None:
+    """Blocking, right after an index run (``changed``: its pages; None: at start): build
+    what every page of the run shares, then the results of the changed pages' queries, so
+    first views find them ready. A request that comes sooner waits for the same build."""
+    engine: Engine = state.engine
+    with Session(engine) as db:
+        at = views.indexed_at(db)
+        state.glossary.get(at, lambda: views.load_glossary(db))
+    views.warm_results(engine, state.results, settings.term_marks, changed)
+    with Session(engine) as db:  # note pages need it, their JSON does not
+        state.tree.get(views.indexed_at(db), lambda: views.load_tree(db))
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool = False) -> FastAPI:
@@ -98,7 +113,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         attach_index(app, engine or open_database(settings.database_url()))
         # With other workers over the same database: one watches the vault, all follow.
-        peers = Peers(settings, app.state.engine, app.state.page_cache, app.state.broker)
+        peers = Peers(
+            settings, app.state.engine, app.state.page_cache, app.state.broker,
+            after=partial(_after_run, app.state, settings),
+        )  # fmt: skip
         app.state.peers = peers
         stop = asyncio.Event()
         following = asyncio.create_task(peers.run(stop, watch=watch))

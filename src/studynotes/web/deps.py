@@ -31,6 +31,21 @@ def glossary(request: Request, db: Session, stamp: str | None = None) -> views.G
     return loaded.get(at, lambda: views.load_glossary(db))
 
 
+def results(request: Request, db: Session, stamp: str | None = None) -> views.Results:
+    """The query results of the index ``db`` reads: worked out as pages ask, kept per run."""
+    kept: PerIndex[views.Results] = request.app.state.results
+    at = stamp if stamp is not None else views.indexed_at(db)
+    mode = request.app.state.settings.term_marks
+    return kept.get(at, lambda: views.Results(mode))
+
+
+def get_results(request: Request, db: SessionDep) -> views.Results:
+    return results(request, db)
+
+
+ResultsDep = Annotated[views.Results, Depends(get_results)]
+
+
 def tree(request: Request, db: Session, stamp: str | None = None) -> views.FolderTree:
     """The vault's folder tree, built once per index run (``stamp``: that run's, when the
     caller read it already in this session; a note page reads it once for both)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import Engine
 
@@ -30,9 +31,19 @@ RETRY_WATCH_SECONDS = 5.0
 
 class Peers:
     def __init__(
-        self, settings: Settings, engine: Engine, cache: PageCache, broker: Broker
+        self,
+        settings: Settings,
+        engine: Engine,
+        cache: PageCache,
+        broker: Broker,
+        *,
+        after: Callable[[list[str] | None], None] | None = None,
     ) -> None:
         self._settings = settings
+        # Blocking work after each index run, off the event loop (the pages it changed;
+        # None: all of them): ``views.queries.warm``.
+        self._after = after
+        self._after_tasks: set[asyncio.Task[None]] = set()
         self._engine = engine
         self._cache = cache
         self._broker = broker
@@ -50,6 +61,7 @@ class Peers:
         """After a run by this process's watcher: its own pages now, the others' next."""
         self._cache.clear()
         self._broker.publish(changed=report.changed, deleted=report.deleted)
+        self._then(report.changed)
         if report.changed or report.deleted:
             task = asyncio.create_task(self._announce(report.changed, report.deleted))
             self._announcing.add(task)
@@ -79,6 +91,7 @@ class Peers:
         with contextlib.suppress(Exception):
             first = await asyncio.to_thread(self._read)
             self._seen = first.at if first else None
+        self._then(None)
         since_try = RETRY_WATCH_SECONDS
         try:
             while not stop.is_set():
@@ -110,9 +123,24 @@ class Peers:
         if last.at not in self._own:
             self._cache.clear()
             self._broker.publish(changed=last.changed, deleted=last.deleted)
+            self._then(last.changed)
+
+    def _then(self, changed: list[str] | None) -> None:
+        if self._after is None:
+            return
+        task = asyncio.create_task(asyncio.to_thread(self._after_safely, changed))
+        self._after_tasks.add(task)
+        task.add_done_callback(self._after_tasks.discard)
+
+    def _after_safely(self, changed: list[str] | None) -> None:
+        try:
+            assert self._after is not None
+            self._after(changed)
+        except Exception:
+            log.exception("could not work out the changed pages' query results")
 
     async def _close(self, listener: changes.Listener | None) -> None:
-        for task in [self._watcher, *self._announcing]:
+        for task in [self._watcher, *self._announcing, *self._after_tasks]:
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -11,7 +11,14 @@ from fastapi.responses import StreamingResponse
 
 from studynotes.web import paging, views
 from studynotes.web import schemas as s
-from studynotes.web.deps import GlossaryDep, ReaderDep, SessionDep, SettingsDep, TreeDep
+from studynotes.web.deps import (
+    GlossaryDep,
+    ReaderDep,
+    ResultsDep,
+    SessionDep,
+    SettingsDep,
+    TreeDep,
+)
 from studynotes.web.search import run_search
 from studynotes.web.views.tree import PAGE_ITEMS
 
@@ -48,8 +55,8 @@ def _after(cursor: str | None) -> str | None:
 
 
 @router.get("/notes/{slug:path}", response_model=s.NoteDetail)
-def get_note(slug: str, db: SessionDep, glossary: GlossaryDep) -> s.NoteDetail:
-    return views.note_detail(db, slug, glossary)
+def get_note(slug: str, db: SessionDep, glossary: GlossaryDep, results: ResultsDep) -> s.NoteDetail:
+    return views.note_detail(db, slug, glossary, results)
 
 
 @router.get("/mentions/{slug:path}", response_model=s.Mentions)
@@ -132,10 +139,11 @@ def get_home(db: SessionDep) -> s.Home:
 def get_preview(
     slug: str,
     db: SessionDep,
+    results: ResultsDep,
     heading: Annotated[str | None, Query(max_length=1000)] = None,
     block: Annotated[str | None, Query(max_length=255)] = None,
 ) -> s.Preview:
-    return views.preview(db, slug, heading=heading or None, block=block or None)
+    return views.preview(db, slug, results, heading=heading or None, block=block or None)
 
 
 @router.get("/search", response_model=s.SearchOut)

@@ -198,6 +198,7 @@ def _note_page(request: Request, slug: str, page: CachedPage | None, gzip: bool)
                 db,
                 slug,
                 glossary,
+                deps.results(request, db, row.indexed_at),
                 mentions=False,
                 row=row,
                 boards=deps.boards(request, db, row.indexed_at),

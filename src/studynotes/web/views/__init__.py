@@ -20,6 +20,8 @@ from studynotes.web.views.notes import (
     notes_with_cards,
     preview,
 )
+from studynotes.web.views.queries import Results
+from studynotes.web.views.queries import warm as warm_results
 from studynotes.web.views.similar import NameIndex, load_names
 from studynotes.web.views.tags import tag_index, tag_page
 from studynotes.web.views.tree import FolderTree, TreeEntry, load_tree
@@ -30,6 +32,7 @@ __all__ = [
     "Glossary",
     "NameIndex",
     "NotFound",
+    "Results",
     "TreeEntry",
     "boards_by_note",
     "broken_links",
@@ -56,4 +59,5 @@ __all__ = [
     "term_detail",
     "term_list",
     "term_order",
+    "warm_results",
 ]

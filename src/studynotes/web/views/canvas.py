@@ -23,6 +23,7 @@ from studynotes.db.models import Attachment, Link, Meta, Note
 from studynotes.media import IMAGE, suffix
 from studynotes.urls import canvas_url, file_url, note_url
 from studynotes.web import schemas as s
+from studynotes.web.views.board_links import board_links
 
 _EXCERPT = 600  # characters of a note's text a file node shows
 
@@ -57,7 +58,7 @@ def canvas_view(db: Session, path: str, file: Path) -> CanvasPage:
     except CanvasError as exc:
         page.error = str(exc)
         return page
-    page.board = board_html(board, lambda node: _file_node(db, node))
+    page.board = board_html(board, lambda node: _file_node(db, node), board_links(db, path))
     return page
 
 

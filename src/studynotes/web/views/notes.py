@@ -29,6 +29,7 @@ from studynotes.web.views.canvas import boards_holding
 from studynotes.web.views.common import NotFound
 from studynotes.web.views.glossary import Glossary
 from studynotes.web.views.mentions import unlinked_mentions
+from studynotes.web.views.queries import Results
 
 # The statements of a note page are built once: building a statement cost more than running it.
 _NOTE = select(
@@ -124,6 +125,7 @@ def note_detail(
     db: Session,
     slug: str,
     glossary: Glossary,
+    results: Results,
     *,
     mentions: bool = True,
     row: NoteRow | None = None,
@@ -131,12 +133,12 @@ def note_detail(
     carded: Container[int] | None = None,
 ) -> s.NoteDetail:
     """Every page of the vault is built here once per index run: a few prepared queries.
-    ``glossary`` is that of the index ``db`` reads: with ``row`` (``note_row``, read by the
-    caller) that of the row's ``indexed_at``; ``boards``: ``boards_by_note`` of that run,
-    ``carded``: ``notes_with_cards`` of it.
-    ``mentions=False`` leaves the unlinked
-    mentions out: the page loads them when the reader opens their panel (``mentions_of``),
-    as the phrase search behind them was most of a first view's database work."""
+    ``glossary`` and ``results`` (its queries' results) are those of the index ``db``
+    reads: with ``row`` (``note_row``, read by the caller), of the row's ``indexed_at``;
+    ``boards``: ``boards_by_note`` of that run, ``carded``: ``notes_with_cards`` of it.
+    ``mentions=False`` leaves the unlinked mentions out: the page loads them when the
+    reader opens their panel (``mentions_of``), as the phrase search behind them was most
+    of a first view's database work."""
     note = row if row is not None else note_row(db, slug)
     conn, this = db.connection(), {"note_id": note.id}
     aliases: list[str] = []
@@ -187,7 +189,7 @@ def note_detail(
         headings=headings,
         boards=boards_holding(db, note.path) if boards is None else boards.get(note.path, []),
         has_cards=_has_cards(db, note.id) if carded is None else note.id in carded,
-        html=note.html,
+        html=results.fill(db, note.html),
         links_out=links_out,
         backlinks=backlinks,
         terms_defined=glossary.defined_in(note.slug),
@@ -201,7 +203,9 @@ def note_detail(
     )
 
 
-def preview(db: Session, slug: str, *, heading: str | None, block: str | None) -> s.Preview:
+def preview(
+    db: Session, slug: str, results: Results, *, heading: str | None, block: str | None
+) -> s.Preview:
     note = note_row(db, slug)
     html: str | None = note.html
     title = note.title
@@ -223,7 +227,7 @@ def preview(db: Session, slug: str, *, heading: str | None, block: str | None) -
         title = f"{note.title} > {anchor.text if anchor else heading}"
     if html is None:
         raise NotFound(f"no such section in {note.title!r}")
-    return s.Preview(title=title, html=html)
+    return s.Preview(title=title, html=results.fill(db, html))
 
 
 def notes_with_cards(db: Session) -> frozenset[int]:
