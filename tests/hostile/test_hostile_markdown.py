@@ -103,8 +103,9 @@ SCALING = {
 
 @pytest.mark.parametrize("unit", SCALING.values(), ids=SCALING.keys())
 def test_repeated_shapes_scale_linearly(unit: str, time_limit: TimeLimit) -> None:
-    _, small = _timed(unit * 1_500, time_limit)
-    _, large = _timed(unit * 6_000, time_limit)
+    # The best of three: one slow run (another process on the core) is no quadratic.
+    small = min(_timed(unit * 1_500, time_limit)[1] for _ in range(3))
+    large = min(_timed(unit * 6_000, time_limit)[1] for _ in range(3))
     assert large < 8 * small + 0.1, (small, large)
     assert large < BUDGET
 
