@@ -84,7 +84,7 @@ def attach_index(app: FastAPI, engine: Engine) -> None:
     for the server, ``studynotes build`` for pages it renders without one."""
     app.state.engine = engine
     app.state.reader = page_reader(engine)
-    app.state.page_cache = PageCache(engine)
+    app.state.page_cache = PageCache(app.state.reader)  # reads the stamp without a transaction
     app.state.glossary = PerIndex[views.Glossary]()
     app.state.tree = PerIndex[views.FolderTree]()
     app.state.boards = PerIndex[dict[str, list[BoardRef]]]()

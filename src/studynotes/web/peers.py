@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from studynotes.config import Settings
 from studynotes.db import changes, locks
+from studynotes.db.session import page_reader
 from studynotes.ingest.report import IndexReport
 from studynotes.ingest.watch import watch_vault
 from studynotes.web.live import Broker
@@ -45,6 +46,10 @@ class Peers:
         self._after = after
         self._after_tasks: set[asyncio.Task[None]] = set()
         self._engine = engine
+        # The stamp read every second runs outside a transaction, like a page's reads: on
+        # PostgreSQL ending a transaction drops the connection's prepared statements, and
+        # pages then planned their statements anew (a third of the server's work a page).
+        self._reader = page_reader(engine)
         self._cache = cache
         self._broker = broker
         self._own: set[str] = set()  # runs this process announced (its pages know already)
@@ -80,7 +85,7 @@ class Peers:
         """Blocking: notice runs by other processes (empties the cache), and what they
         changed."""
         self._cache.check()
-        with self._engine.connect() as conn:
+        with self._reader.connect() as conn:
             return changes.last_changes(conn)
 
     async def run(self, stop: asyncio.Event, *, watch: bool) -> None:
