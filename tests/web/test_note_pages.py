@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 from studynotes.config import Settings
 from studynotes.ingest.pipeline import index_vault
@@ -139,6 +139,35 @@ def test_a_page_rendered_from_an_older_index_is_not_kept(live: Live) -> None:
     assert cache.get("reader") is None
     kept = cache.fill("reader", b"<p>new</p>", generation=cache.generation)
     assert cache.get("reader") is kept
+
+
+def test_a_first_view_reads_its_note_in_one_statement_outside_a_transaction(
+    live: Live,
+) -> None:
+    """A first view's database work is one statement; on PostgreSQL it and the stamp check
+    run outside a transaction, as ending one drops the connection's prepared statements."""
+    live.client.get("/notes/other")  # what every page of the run shares is read once
+    seen: list[tuple[str, bool]] = []
+
+    def _record(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        status = getattr(
+            getattr(conn.connection.dbapi_connection, "info", None), "transaction_status", None
+        )
+        seen.append((statement, status is not None and status.name != "IDLE"))
+
+    event.listen(live.engine, "after_cursor_execute", _record)
+    try:
+        page = live.client.get("/notes/reader")
+        live.page_cache.check()
+    finally:
+        event.remove(live.engine, "after_cursor_execute", _record)
+    assert page.status_code == 200
+    backlinks = _panel(page.text, 'id="backlinks-h"', "</section>")
+    assert "Other" in backlinks and "Third" in backlinks
+    reads = [s for s, _ in seen if s != "BEGIN"]  # SQLite's own: it keeps its transaction
+    assert len(reads) == 2, reads  # the page's statement, then the stamp check
+    if live.engine.dialect.name == "postgresql":
+        assert not any(in_transaction for _, in_transaction in seen)
 
 
 def test_a_page_first_sent_plain_comes_compressed_when_asked(live: Live) -> None:

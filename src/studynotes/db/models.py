@@ -53,6 +53,8 @@ class Note(Base):
     html: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
     parsed: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the parse's facts
+    # ``key:: value`` fields as [key, value, line]: pages read them without the parse above.
+    inline_fields: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
     body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     links_fp: Mapped[str] = mapped_column(String(64), default="", server_default="")
     render_deps: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")

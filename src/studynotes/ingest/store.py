@@ -93,6 +93,7 @@ def _note_row(
         "html": done.html,
         "text": done.text,
         "parsed": done.parsed,
+        "inline_fields": note.inline_fields,
         "body": done.body,
         "links_fp": changes.links_fp[note.path],
         "render_deps": changes.inputs.record(done.reads),
@@ -102,8 +103,8 @@ def _note_row(
 
 _NOTE_FIELDS = (
     "path", "slug", "title", "frontmatter", "content_hash", "mtime_ns", "size", "created",
-    "updated", "indexed_at", "html", "text", "parsed", "body", "links_fp", "render_deps",
-    "warnings",
+    "updated", "indexed_at", "html", "text", "parsed", "inline_fields", "body", "links_fp",
+    "render_deps", "warnings",
 )  # fmt: skip
 
 

@@ -191,20 +191,21 @@ def _note_page(request: Request, slug: str, page: CachedPage | None, gzip: bool)
     if page is None:
         generation = cache.generation
         with Session(request.app.state.reader) as db:
-            # The row says which index run it is from: the glossary and tree are that run's.
-            row = views.note_row(db, slug)
-            glossary = deps.glossary(request, db, row.indexed_at)
+            # The facts say which index run they are from: the glossary and tree are its.
+            facts = views.note_facts(db, slug)
+            at = facts.indexed_at
+            glossary = deps.glossary(request, db, at)
             note = views.note_detail(
                 db,
                 slug,
                 glossary,
-                deps.results(request, db, row.indexed_at),
+                deps.results(request, db, at),
                 mentions=False,
-                row=row,
-                boards=deps.boards(request, db, row.indexed_at),
-                carded=deps.carded(request, db, row.indexed_at),
+                facts=facts,
+                boards=deps.boards(request, db, at),
+                carded=deps.carded(request, db, at),
             )
-            tree = deps.tree(request, db, row.indexed_at)
+            tree = deps.tree(request, db, at)
         html: str = request.app.state.render_text(
             "note.html",
             note,

@@ -13,10 +13,10 @@ from studynotes.web.views.glossary import (
 )
 from studynotes.web.views.glossary_pages import glossary_page
 from studynotes.web.views.graph import graph, local_graph
+from studynotes.web.views.note_facts import NoteFacts, note_facts
 from studynotes.web.views.notes import (
     mentions_of,
     note_detail,
-    note_row,
     notes_with_cards,
     preview,
 )
@@ -32,6 +32,7 @@ __all__ = [
     "Glossary",
     "NameIndex",
     "NotFound",
+    "NoteFacts",
     "Results",
     "TreeEntry",
     "boards_by_note",
@@ -47,8 +48,8 @@ __all__ = [
     "local_graph",
     "mentions_of",
     "note_detail",
+    "note_facts",
     "note_list",
-    "note_row",
     "notes_with_cards",
     "preview",
     "similar_notes",

@@ -8,19 +8,10 @@ from collections.abc import Container, Mapping
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from sqlalchemy import (
-    ColumnClause,
-    CompoundSelect,
-    Row,
-    bindparam,
-    literal_column,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from studynotes.db.models import Alias, Attachment, Card, Heading, Link, Meta, Note, NoteTag, Tag
+from studynotes.db.models import Alias, Attachment, Card, Heading, Meta, Note
 from studynotes.htmltext import element_html, section_html
 from studynotes.paths import match_heading
 from studynotes.urls import file_url
@@ -29,9 +20,10 @@ from studynotes.web.views.canvas import boards_holding
 from studynotes.web.views.common import NotFound
 from studynotes.web.views.glossary import Glossary
 from studynotes.web.views.mentions import unlinked_mentions
+from studynotes.web.views.note_facts import NoteFacts, note_facts
 from studynotes.web.views.queries import Results
 
-# The statements of a note page are built once: building a statement cost more than running it.
+# Built once: building a statement cost more than running it.
 _NOTE = select(
     Note.id,
     Note.slug,
@@ -40,59 +32,14 @@ _NOTE = select(
     Note.frontmatter,
     Note.html,
     Note.updated,
-    Note.parsed["inline_fields"].label("inline_fields"),
-    # The index run the row belongs to, read with it: it keys the glossary a page shows
-    # (a query of its own was a sixth of a first view on PostgreSQL).
     select(Meta.value).where(Meta.key == "indexed_at").scalar_subquery().label("indexed_at"),
 ).where(Note.slug == bindparam("slug"))
-# A note's aliases (kind 0, in order), tags (1, by name) and headings (2, in order) in one
-# statement: each statement cost a first view ~50 µs of SQLAlchemy for ~10 µs of SQLite.
-_ALIAS, _TAG, _HEADING = 0, 1, 2
-_ZERO: ColumnClause[int] = literal_column("0")
-_EMPTY: ColumnClause[str] = literal_column("''")
-_NOTE_NAMES: CompoundSelect[*tuple[Any, ...]] = union_all(
-    select(
-        literal_column(str(_ALIAS)).label("kind"),
-        Alias.id.label("place"),
-        Alias.name.label("text"),
-        _ZERO.label("level"),
-        _EMPTY.label("anchor"),
-    ).where(Alias.note_id == bindparam("note_id")),
-    select(literal_column(str(_TAG)), _ZERO, Tag.name, _ZERO, _EMPTY)
-    .join(NoteTag, NoteTag.tag_id == Tag.id)
-    .where(NoteTag.note_id == bindparam("note_id")),
-    select(
-        literal_column(str(_HEADING)), Heading.position, Heading.text, Heading.level, Heading.anchor
-    ).where(Heading.note_id == bindparam("note_id")),
-).order_by("kind", "place", "text")
-_target = Note.__table__.alias("target")  # the linked note: ``found`` is its slug
-_LINKS_OUT = (
-    select(
-        Link.raw_target,
-        Link.heading,
-        Link.block,
-        Link.anchor,
-        Link.display,
-        Link.kind,
-        Link.line,
-        Link.target_file,
-        _target.c.slug.label("target_slug"),
-    )
-    .outerjoin(_target, _target.c.id == Link.target_id)
-    .where(Link.source_id == bindparam("note_id"))
-    .order_by(Link.position)
-)
-_BACKLINKS = (
-    select(Note.slug, Note.title, Link.context)
-    .join(Link, Link.source_id == Note.id)
-    .where(Link.target_id == bindparam("note_id"), Note.id != bindparam("note_id"))
-    .order_by(Note.title, Link.position)
-)
-NoteRow: TypeAlias = Row[int, str, str, str, dict[str, Any], str, datetime, Any, str | None]
+NoteRow: TypeAlias = Row[int, str, str, str, dict[str, Any], str, datetime, str | None]
 
 
 def note_row(db: Session, slug: str) -> NoteRow:
-    """The columns pages show; never the note's text or cached parse, costly to decode."""
+    """The columns previews and mentions show; never the note's text or cached parse,
+    costly to decode. A note page reads ``note_facts`` instead."""
     note = db.connection().execute(_NOTE, {"slug": slug}).first()
     if note is None:
         raise NotFound(f"no note with slug {slug!r}")
@@ -128,72 +75,35 @@ def note_detail(
     results: Results,
     *,
     mentions: bool = True,
-    row: NoteRow | None = None,
+    facts: NoteFacts | None = None,
     boards: Mapping[str, list[s.BoardRef]] | None = None,
     carded: Container[int] | None = None,
 ) -> s.NoteDetail:
-    """Every page of the vault is built here once per index run: a few prepared queries.
+    """Every page of the vault is built here once per index run, from one statement.
     ``glossary`` and ``results`` (its queries' results) are those of the index ``db``
-    reads: with ``row`` (``note_row``, read by the caller), of the row's ``indexed_at``;
+    reads: with ``facts`` (``note_facts``, read by the caller), of their ``indexed_at``;
     ``boards``: ``boards_by_note`` of that run, ``carded``: ``notes_with_cards`` of it.
     ``mentions=False`` leaves the unlinked mentions out: the page loads them when the
     reader opens their panel (``mentions_of``), as the phrase search behind them was most
     of a first view's database work."""
-    note = row if row is not None else note_row(db, slug)
-    conn, this = db.connection(), {"note_id": note.id}
-    aliases: list[str] = []
-    tags: list[str] = []
-    headings: list[s.HeadingOut] = []
-    for kind, _, text, level, anchor in conn.execute(_NOTE_NAMES, this):
-        if kind == _ALIAS:
-            aliases.append(text)
-        elif kind == _TAG:
-            tags.append(text)
-        else:
-            headings.append(s.HeadingOut(level=level, text=text, anchor=anchor))
-    links_out = [
-        s.LinkOut(
-            target=target,
-            resolved_slug=found,
-            heading=heading,
-            block=block,
-            anchor=anchor if found else None,
-            text=display or target,
-            kind="embed" if kind == "embed" else "link",
-            line=line,
-            file=file,
-        )
-        for target, heading, block, anchor, display, kind, line, file, found in conn.execute(
-            _LINKS_OUT, this
-        )
-    ]
-    seen: set[str] = set()
-    backlinks: list[s.Backlink] = []
-    for bslug, btitle, context in conn.execute(_BACKLINKS, this):
-        if bslug not in seen:
-            seen.add(bslug)
-            backlinks.append(s.Backlink(slug=bslug, title=btitle, context_html=context))
-    fm = note.frontmatter or {}
+    note = facts if facts is not None else note_facts(db, slug)
+    fm = note.frontmatter
     return s.NoteDetail(
         slug=note.slug,
         title=note.title,
         path=note.path,
-        tags=tags,
-        aliases=aliases,
+        tags=note.tags,
+        aliases=note.aliases,
         frontmatter=fm,
-        inline_fields=[
-            s.InlineField(key=str(f[0]), value=str(f[1]), line=int(f[2]))
-            for f in note.inline_fields or []
-            if isinstance(f, list) and len(f) == 3
-        ],
-        headings=headings,
+        inline_fields=note.inline_fields,
+        headings=note.headings,
         boards=boards_holding(db, note.path) if boards is None else boards.get(note.path, []),
         has_cards=_has_cards(db, note.id) if carded is None else note.id in carded,
         html=results.fill(db, note.html),
-        links_out=links_out,
-        backlinks=backlinks,
+        links_out=note.links_out,
+        backlinks=note.backlinks,
         terms_defined=glossary.defined_in(note.slug),
-        unlinked_mentions=unlinked_mentions(db, note.id, [note.title, *aliases])
+        unlinked_mentions=unlinked_mentions(db, note.id, [note.title, *note.aliases])
         if mentions
         else [],
         breadcrumbs=_breadcrumbs(note.path),
