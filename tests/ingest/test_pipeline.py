@@ -342,3 +342,20 @@ def test_phrases_the_owner_lists_are_never_terms_and_the_list_is_an_input(
     assert _terms_by_name(engine) == {"Dropout"}
     assert 'data-term="beam-search"' not in _html(engine, "Words.md")
     assert not report.unchanged
+
+
+def test_a_large_sqlite_index_leaves_no_write_ahead_log_behind(tmp_path: Path) -> None:
+    """Indexing a hundred notes or more wrote a log as large as the database, kept beside it
+    for as long as a server ran, and read by every page; the run empties it."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for i in range(pipeline.SETTLE_AFTER + 20):
+        (vault / f"Note {i}.md").write_text(f"# Note {i}\n\n{'Some words. ' * 200}[[Note 0]]\n")
+    db = tmp_path / "index.sqlite3"
+    engine = open_database(f"sqlite:///{db}")
+    with engine.connect() as reader:  # a server's connection, open all along
+        index_vault(Settings(vault=vault, db=f"sqlite:///{db}", workers=1), engine)
+        wal = Path(f"{db}-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+        assert reader.execute(select(Note.id)).all()
+    engine.dispose()
