@@ -49,6 +49,7 @@ DOLLAR_SHAPES = {
     "openers in a quote": "> $$\n> - a\n",
     "closers that open again": "$$b $$\n",
     "math opened in a paragraph over dash lines": "t $$\n- a\n",
+    "math opened in paragraphs over blank lines": "t $$\n\nu\n\n",
 }
 
 

@@ -5,7 +5,8 @@ stay text. Display math on its own lines is our block rule, which reads it as Ob
 does: a ``$$`` line may follow a text line directly (it ends the paragraph, as a list
 would), in a callout or a list item too, and every line up to the closing ``$$`` is math,
 whatever it begins with: ``- x``, ``+ y``, ``# n``, ``> 0`` or ``1.`` never become a list,
-heading or quote, and a blank line does not end it. Without a closing ``$$`` it stays text.
+heading or quote, and a blank line does not end it, nor does it end math opened by a ``$$``
+inside a paragraph. Without a closing ``$$`` it stays text.
 
 Rendering uses latex2mathml; browsers render MathML natively, so pages need no math
 JavaScript. A formula latex2mathml rejects shows its source in a
@@ -28,6 +29,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererProtocol
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -52,10 +54,12 @@ def math_plugin(md: MarkdownIt) -> None:
         dollarmath_plugin,
         allow_labels=False,
         allow_space=False,
-        allow_digits=False,
+        allow_digits=True,  # its digit test misreads a line's start: ``_no_digit_beside``
         allow_blank_lines=False,
         double_inline=True,
     )
+    inline = md.inline.ruler.__rules__[md.inline.ruler.__find__("math_inline")]
+    md.inline.ruler.at("math_inline", _no_digit_beside(inline.fn))
     # Same place as dollarmath's block rule (before fences), but it may end a paragraph,
     # a quote or a list, as Obsidian lets a `$$` line do.
     md.block.ruler.at(
@@ -71,6 +75,32 @@ def math_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("math_inline_double", _render_inline_display)
     md.add_render_rule("math_block", _render_block)
     md.add_render_rule("math_block_label", _render_block)
+
+
+InlineRule = Callable[[StateInline, bool], bool]
+
+
+def _no_digit_beside(rule: InlineRule) -> InlineRule:
+    """``$5 and $10`` stay text: no inline math with a digit just before its opening ``$``
+    or just after its closing one. dollarmath's own test read the character before a
+    line's first ``$`` as the line's last, so ``$a$ then 1`` stayed raw."""
+
+    def math_inline(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if start > 0 and state.src[start - 1].isdigit():
+            return False
+        if not rule(state, True):
+            return False
+        after = state.pos
+        if after < len(state.src) and state.src[after].isdigit():
+            state.pos = start
+            return False
+        if silent:
+            return True
+        state.pos = start
+        return rule(state, False)
+
+    return math_inline
 
 
 def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
@@ -106,7 +136,9 @@ def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
         for line in range(startLine + 1, endLine):
             start = state.bMarks[line] + state.tShift[line]
             text = state.src[start : state.eMarks[line]].rstrip()
-            if text and state.sCount[line] < floor:  # the list item ended before it
+            # A line outdented past the block ends it (the list item ended before it); a
+            # quote's lazy line (no ``>``, count -1) is part of the quote and of the math.
+            if text and 0 <= state.sCount[line] < floor:
                 return False
             if "$$" in text:
                 if text.find("$$") != len(text) - 2:
@@ -135,9 +167,38 @@ BlockRule = Callable[[StateBlock, int, int, bool], bool]
 def _paragraph_start(rule: BlockRule) -> BlockRule:
     def paragraph(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
         state.sn_dollars = [startLine, startLine, 0]  # type: ignore[attr-defined]
-        return rule(state, startLine, endLine, silent)
+        tokens = len(state.tokens)
+        if not rule(state, startLine, endLine, silent):
+            return False
+        if not silent and len(state.tokens) == tokens + 3 and _math_open(state, state.line):
+            _run_on(state, startLine, endLine, state.tokens[tokens:])
+        return True
 
     return paragraph
+
+
+_RUN_ON = 50  # lines a paragraph's open ``$$`` may run on past a blank line, at most
+_BREAKS = ("#", "```", "~~~")  # a heading or a fence ends the search for the closing `$$`
+
+
+def _run_on(state: StateBlock, start: int, end: int, tokens: Sequence[Token]) -> None:
+    """``**Proof:** $$\\begin{align}``, a blank line, then ``\\end{align}$$``: math opened
+    inside a paragraph runs on to its closing ``$$`` across blank lines, as it does in
+    Obsidian; the paragraph takes those lines. Without a closing ``$$`` near enough (before
+    a heading or a fence, within ``_RUN_ON`` lines) the paragraph ends where it did."""
+    for line in range(state.line, min(end, state.line + _RUN_ON)):
+        first = state.bMarks[line] + state.tShift[line]
+        text = state.src[first : state.eMarks[line]]
+        if text and (state.sCount[line] < state.blkIndent or text.startswith(_BREAKS)):
+            return
+        if "$$" in text:
+            break
+    else:
+        return
+    opening, inline = tokens[0], tokens[1]
+    inline.content = state.getLines(start, line + 1, state.blkIndent, False).strip()
+    opening.map = inline.map = [start, line + 1]
+    state.line = line + 1
 
 
 def _not_in_math(rule: BlockRule) -> BlockRule:
