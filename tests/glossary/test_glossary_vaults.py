@@ -110,3 +110,22 @@ def test_the_one_note_per_term_vault_yields_its_terms(tmp_path: Path) -> None:
     assert {"AUC", "overfitting", "node (decision tree)", "retrieval-augmented generation"} <= set(
         terms
     )
+
+
+def test_a_bold_lead_in_many_notes_open_lines_with_is_a_label_not_a_term(
+    tmp_path: Path,
+) -> None:
+    """``**Esempio:**`` opens a worked example in note after note; the one note where text
+    follows it on the same line does not make it a term. A phrase two notes use stays one."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Limiti.md").write_text(
+        "# Limiti\n\n**Esempio:** il limite di 1/x per x che tende a infinito è zero.\n\n"
+        "**Asintoto**: una retta a cui il grafico si avvicina indefinitamente.\n"
+    )
+    for name in ("Derivate", "Integrali", "Serie"):
+        (vault / f"{name}.md").write_text(f"# {name}\n\n**Esempio:**\n\n- un caso\n- un altro\n")
+    (vault / "Funzioni.md").write_text("# Funzioni\n\n**Asintoto:**\n\n- verticale\n")
+    terms = _terms(_index(vault, tmp_path))
+    assert "Esempio" not in terms
+    assert "Asintoto" in terms

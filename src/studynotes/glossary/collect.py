@@ -48,6 +48,9 @@ class GlossaryTerm:
 
 
 STRONG = 3  # evidence enough for a phrase defined in several notes to stay a term
+# Notes using a phrase (defining it, or opening a line with it in bold and a colon) from
+# which a phrase one note defines is a reused label rather than that note's term.
+LEAD_NOTES = 3
 MARK_EVERYDAY_AT = 4  # evidence enough to dot an everyday word wherever it occurs
 
 
@@ -87,6 +90,7 @@ def collect_terms(
     glossary_notes: list[GlossaryNote],
     decisions: list[Decision] | None = None,
     weights: dict[tuple[str, int, str], int] | None = None,
+    leads: dict[str, list[str]] | None = None,
 ) -> list[GlossaryTerm]:
     """Build the vault glossary, sorted by note path then line, with unique slugs; with
     ``decisions``, say there why each candidate was kept or dropped."""
@@ -102,7 +106,7 @@ def collect_terms(
         )
 
     kept_by_note = {path: _first_definitions(entries) for path, entries in per_note.items()}
-    kept = _drop_repeated_labels(kept_by_note, glossary_paths)
+    kept = _drop_repeated_labels(kept_by_note, glossary_paths, leads or {})
     kept.sort(key=lambda e: (e.note_path, e.candidate.line, e.order))
     if decisions is not None:
         _explain(per_note, kept_by_note, kept, decisions)
@@ -137,7 +141,7 @@ def _explain(
             else:
                 out.append(
                     Decision(path, max(c.line, 1), c.name, False,
-                             "also written as a term in other notes, none of which owns it")
+                             "also a term or a bold label in other notes, none of which owns it")
                 )  # fmt: skip
 
 
@@ -180,11 +184,16 @@ def _keys(entry: _Entry) -> set[str]:
 
 
 def _drop_repeated_labels(
-    kept_by_note: dict[str, list[_Entry]], glossary_paths: set[str]
+    kept_by_note: dict[str, list[_Entry]], glossary_paths: set[str], leads: dict[str, list[str]]
 ) -> list[_Entry]:
     """A phrase in two or more notes is a label, unless one note owns it: the one glossary
     note among them, or, among several glossary notes, the one named by it (``DQN.md`` owns
-    "DQN"; ``Deep Q-Network (DQN).md`` keeps its own name and loses that alias)."""
+    "DQN"; ``Deep Q-Network (DQN).md`` keeps its own name and loses that alias). So is a
+    phrase one note defines that ``LEAD_NOTES`` notes in all use as a bold lead-in."""
+    led_by: dict[str, set[str]] = defaultdict(set)
+    for path, keys in leads.items():
+        for key in keys:
+            led_by[key].add(path)
     notes_by_key: dict[str, set[str]] = defaultdict(set)
     named_by: dict[str, set[str]] = defaultdict(set)
     weight: dict[tuple[str, str], int] = {}
@@ -198,7 +207,7 @@ def _drop_repeated_labels(
 
     def owner(key: str) -> str | None:
         paths = notes_by_key[key]
-        if len(paths) == 1:
+        if len(paths) == 1 and len(paths | led_by.get(key, set())) < LEAD_NOTES:
             return next(iter(paths))
         for pool in (named_by.get(key, set()) & glossary_paths, paths & glossary_paths):
             if len(pool) == 1:

@@ -202,7 +202,10 @@ def vault_terms(
             decisions.append(Decision(path, c.line, c.name, False, why))
         if kept:
             candidates[path] = kept
-    terms = collect_terms(candidates, glossary_notes=entries, decisions=decisions, weights=weights)
+    leads = {str(path): note.leads for path, note in notes.items()}
+    terms = collect_terms(
+        candidates, glossary_notes=entries, decisions=decisions, weights=weights, leads=leads
+    )
     if decisions is not None:
         _with_evidence(decisions, evidence, terms)
     for term in terms:  # no block id at the definition: land on the heading above it

@@ -13,6 +13,7 @@ from markdown_it.token import Token
 from studynotes.frontmatter import parse_frontmatter
 from studynotes.glossary.candidate import definition
 from studynotes.glossary.extract import TermCandidate, extract_terms
+from studynotes.glossary.leads import bold_leads
 from studynotes.markdown import PARSER_VERSION, make_parser
 from studynotes.markdown.facts import BlockFact, HeadingFact, RawLink, TagFact, facts
 from studynotes.markdown.fields import DataviewFacts, dataview_facts
@@ -57,6 +58,7 @@ class ParsedNote:
     sections: list[Section] = field(default_factory=list)
     text: str = ""
     terms: list[TermCandidate] = field(default_factory=list)
+    leads: list[str] = field(default_factory=list)  # bold lead-ins (``glossary.leads``)
     first_paragraph: GlossaryEntry | None = None
     glossary_flag: bool = False
     glossary_off: bool = False  # ``glossary: false``: the owner says nothing here is a term
@@ -140,7 +142,7 @@ class ParsedNote:
 _FACT_SCALARS = (
     "path", "title", "aliases", "cssclasses", "created", "glossary_flag", "glossary_off",
     "opens_with_paragraph", "opens_with_definition", "words", "warnings", "fields",
-    "inline_fields", "tasks", "queries", "version",
+    "inline_fields", "tasks", "queries", "leads", "version",
 )  # fmt: skip
 
 
@@ -313,6 +315,7 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
     try:
         # A card's line (``Question::Answer``) is a question, never a glossary label.
         terms = extract_terms(tokens, md, env)
+        note.leads = bold_leads(tokens)
         note.terms = [t for t in terms if t.line not in found_cards.lines]
     except Exception as exc:  # a glossary bug must not cost the reader the note
         note.warnings.append(f"glossary extraction failed: {type(exc).__name__}: {exc}")

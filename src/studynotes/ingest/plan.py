@@ -136,6 +136,7 @@ def glossary_facts(note: ParsedNote) -> tuple[object, ...]:
         note.glossary_off,
         note.opens_with_definition,
         tuple(t.name for t in note.tags),
+        tuple(note.leads),  # a phrase many notes open lines with is a label
         (first.text, first.html) if first else None,
         tuple(astuple(t) for t in note.terms),
         tuple((h.line, h.anchor, h.text) for h in note.headings),  # evidence reads their text
