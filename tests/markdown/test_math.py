@@ -120,3 +120,10 @@ def test_repeated_formula_is_converted_once() -> None:
 def test_display_flag_reaches_mathml() -> None:
     assert 'display="block"' in render_latex("x", "block")
     assert 'display="inline"' in render_latex("x", "inline")
+
+
+def test_align_rows_carry_no_equation_numbers_as_in_obsidian() -> None:
+    """Obsidian's MathJax numbers no equations; ``align`` rows showed (1), (2)."""
+    html = render_latex(r"\begin{align} a &= b \\ c &= d \end{align}", "block")
+    assert "<mtable" in html and "math-error" not in html
+    assert "(1)" not in html and "mlabeledtr" not in html

@@ -45,7 +45,8 @@ _CHAR_REF_RE = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
 # `aligned`, the environment math notes use most (MathJax renders it in Obsidian), is one
 # latex2mathml lacks: its `&` showed as text and its rows ran into one line. `align*` lays
 # out the same right/left column pairs as a table; the `[t]`-style position is dropped.
-_ALIGNED_RE = re.compile(r"\\(begin\{aligned\}(?:\[[tcb]\])?|end\{aligned\})")
+# `align` becomes `align*` too: Obsidian's MathJax numbers no equations, latex2mathml did.
+_ALIGNED_RE = re.compile(r"\\(begin\{(?:aligned|align)\}(?:\[[tcb]\])?|end\{(?:aligned|align)\})")
 
 
 def math_plugin(md: MarkdownIt) -> None:
