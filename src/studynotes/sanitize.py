@@ -32,8 +32,8 @@ _MATHML = {
 _MATHML_ATTRS = {
     "accent", "accentunder", "align", "columnalign", "columnlines", "columnspacing", "close",
     "denomalign", "depth", "display", "displaystyle", "fence", "form", "frame", "height",
-    "largeop", "linethickness", "lspace", "mathsize", "mathvariant", "maxsize", "minsize",
-    "movablelimits", "notation", "numalign", "open", "rowalign", "rowlines", "rowspacing",
+    "largeop", "linethickness", "lspace", "mathbackground", "mathcolor", "mathsize",
+    "mathvariant", "maxsize", "minsize", "movablelimits", "notation", "numalign", "open", "rowalign", "rowlines", "rowspacing",
     "rspace", "scriptlevel", "separator", "separators", "stretchy", "symmetric", "width",
     "xmlns", "encoding",
 }  # fmt: skip

@@ -12,6 +12,7 @@ from markdown_it.utils import read_fixture_file
 
 from studynotes.markdown import make_parser
 from studynotes.markdown.math import math_plugin, render_latex
+from studynotes.sanitize import sanitize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = read_fixture_file(FIXTURES / "math.md")
@@ -127,3 +128,11 @@ def test_align_rows_carry_no_equation_numbers_as_in_obsidian() -> None:
     html = render_latex(r"\begin{align} a &= b \\ c &= d \end{align}", "block")
     assert "<mtable" in html and "math-error" not in html
     assert "(1)" not in html and "mlabeledtr" not in html
+
+
+def test_coloured_math_keeps_its_colour_through_sanitising() -> None:
+    """``\\textcolor{orange}{...}`` in a derivation: the browser paints MathML's mathcolor."""
+    html = sanitize(make_parser().render("$\\textcolor{orange}{x} + y$\n"))
+    assert 'mathcolor="orange"' in html
+    hostile = sanitize('<math><mi mathcolor="red" onclick="alert(1)">a</mi></math>')
+    assert 'mathcolor="red"' in hostile and "onclick" not in hostile
