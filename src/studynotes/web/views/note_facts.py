@@ -55,23 +55,13 @@ def _part(
     )
 
 
+# A note's columns that pages show (``notes.note_row`` reads them too), and the index run
+# its row belongs to, read with it: that run's glossary is the one its page shows.
+ROW = (Note.slug, Note.title, Note.path, Note.frontmatter, Note.html, Note.updated)
+STAMP = select(Meta.value).where(Meta.key == "indexed_at").scalar_subquery()
 # Built once: building a statement cost more than running it.
 _STATEMENT: CompoundSelect[*tuple[Any, ...]] = union_all(
-    _part(
-        _NOTE,
-        place=Note.id,
-        text=[
-            Note.slug,
-            Note.title,
-            Note.path,
-            Note.frontmatter,
-            Note.html,
-            Note.updated,
-            Note.inline_fields,
-            # The index run the row belongs to: it keys the glossary the page shows.
-            select(Meta.value).where(Meta.key == "indexed_at").scalar_subquery(),
-        ],
-    ).where(Note.id == _this),
+    _part(_NOTE, place=Note.id, text=[*ROW, Note.inline_fields, STAMP]).where(Note.id == _this),
     _part(_ALIAS, place=Alias.id, text=[Alias.name]).where(Alias.note_id == _this),
     _part(_TAG, word=Tag.name, text=[Tag.name])
     .join(NoteTag, NoteTag.tag_id == Tag.id)

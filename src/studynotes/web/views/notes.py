@@ -11,7 +11,7 @@ from typing import Any, TypeAlias
 from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from studynotes.db.models import Alias, Attachment, Card, Heading, Meta, Note
+from studynotes.db.models import Alias, Attachment, Card, Heading, Note
 from studynotes.htmltext import element_html, section_html
 from studynotes.paths import match_heading
 from studynotes.urls import file_url
@@ -20,20 +20,11 @@ from studynotes.web.views.canvas import boards_holding
 from studynotes.web.views.common import NotFound
 from studynotes.web.views.glossary import Glossary
 from studynotes.web.views.mentions import unlinked_mentions
-from studynotes.web.views.note_facts import NoteFacts, note_facts
+from studynotes.web.views.note_facts import ROW, STAMP, NoteFacts, note_facts
 from studynotes.web.views.queries import Results
 
 # Built once: building a statement cost more than running it.
-_NOTE = select(
-    Note.id,
-    Note.slug,
-    Note.title,
-    Note.path,
-    Note.frontmatter,
-    Note.html,
-    Note.updated,
-    select(Meta.value).where(Meta.key == "indexed_at").scalar_subquery().label("indexed_at"),
-).where(Note.slug == bindparam("slug"))
+_NOTE = select(Note.id, *ROW, STAMP.label("indexed_at")).where(Note.slug == bindparam("slug"))
 NoteRow: TypeAlias = Row[int, str, str, str, dict[str, Any], str, datetime, str | None]
 
 
