@@ -33,9 +33,9 @@ _MATHML_ATTRS = {
     "accent", "accentunder", "align", "columnalign", "columnlines", "columnspacing", "close",
     "denomalign", "depth", "display", "displaystyle", "fence", "form", "frame", "height",
     "largeop", "linethickness", "lspace", "mathbackground", "mathcolor", "mathsize",
-    "mathvariant", "maxsize", "minsize", "movablelimits", "notation", "numalign", "open", "rowalign", "rowlines", "rowspacing",
-    "rspace", "scriptlevel", "separator", "separators", "stretchy", "symmetric", "width",
-    "xmlns", "encoding",
+    "mathvariant", "maxsize", "minsize", "movablelimits", "notation", "numalign", "open",
+    "rowalign", "rowlines", "rowspacing", "rspace", "scriptlevel", "separator", "separators",
+    "stretchy", "symmetric", "width", "xmlns", "encoding",
 }  # fmt: skip
 _COMMON = {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "tabindex"}
 
