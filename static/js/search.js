@@ -3,7 +3,7 @@
 import { el, isTyping, noteUrl, termUrl } from "./dom.js";
 import { initSearchPage } from "./searchpage.js";
 import { STATIC, pageUrl } from "./site.js";
-import { siteSearch, warmSearch } from "./sitesearch.js";
+import { prefetchSearch, siteSearch, warmSearch } from "./sitesearch.js";
 
 const DEBOUNCE = 80;
 const LIMIT = 8;
@@ -35,6 +35,7 @@ class SearchBox {
 
   schedule() {
     clearTimeout(this.timer);
+    if (STATIC) prefetchSearch(this.input.value.trim());
     this.timer = setTimeout(() => this.run(), DEBOUNCE);
   }
 

@@ -267,6 +267,22 @@ export function warmSearch() {
   names().catch(() => {});
 }
 
+/** Start loading the shards `q` will read, at the keystroke rather than after the
+ * debounce: by the time the search runs, its first round of fetches is under way or done. */
+export function prefetchSearch(q) {
+  const query = parse(q);
+  if (!query.words.length && !query.tags.length) return;
+  load("search/meta.json")
+    .then((meta) => {
+      for (const { token, cjk } of tokensOf(query.words)) {
+        const name = cjk ? `c/${shardKey(Array.from(token)[0])}` : `w/${shardKey(token)}`;
+        if (meta.shards.includes(name)) load(`search/${name}.json`).catch(() => {});
+      }
+      if (query.tags.length) load("search/tags.json").catch(() => {});
+    })
+    .catch(() => {});
+}
+
 /** The answer /api/search would give for `q`: {query, terms, notes, notes_for, boards}. */
 export async function siteSearch(q, limit = 20) {
   const query = parse(q);

@@ -157,6 +157,21 @@ def test_search_finds_a_term_before_the_notes_that_use_it(site: Any) -> None:
     _shot(tab, f"search-{site.kind}")
 
 
+def test_typing_starts_loading_the_words_shard_before_the_search_runs(site: Any) -> None:
+    """The shard a word lives in is fetched while the reader types, not after the pause
+    the box waits for: with the page's timers stopped, the search never runs, yet the
+    shard of "lo" is asked for."""
+    tab: Page = site
+    tab.goto(site.base + "/")
+    tab.locator("#search-input").click()
+    tab.wait_for_load_state("networkidle")  # the focus has loaded the shard list
+    tab.clock.install()
+    tab.clock.pause_at(time.time() + 3600)
+    with tab.expect_request(lambda r: r.url.endswith("/search/w/6c-6f.json")):
+        tab.keyboard.type("lora")
+    expect(tab.locator("#search-results")).to_be_hidden()
+
+
 def test_search_by_tag_and_in_chinese(site: Any) -> None:
     tab: Page = site
     tab.goto(site.base + "/")
