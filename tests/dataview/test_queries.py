@@ -103,10 +103,17 @@ def test_implicit_file_fields(table: Table) -> None:
     assert (folder, path, ext) == ("Topics", "Topics/Eigenvalues.md", "md")
     assert size > 0 and etags == ["#math"] and tags == ["#math"] and aliases == []
     assert inlinks == [Link("Courses/Linear Algebra.md", "Linear Algebra")]
-    lin = run(table, 'TABLE file.tags, file.aliases, file.mtime, file.ctime FROM "Courses"')
-    tags, aliases, mtime, ctime = lin.rows[0][1]
+    lin = run(
+        table,
+        "TABLE file.tags, file.aliases, file.mtime, file.ctime, file.mday, file.cday "
+        'FROM "Courses"',
+    )
+    tags, aliases, mtime, ctime, mday, cday = lin.rows[0][1]
     assert tags == ["#course", "#math"] and aliases == ["LinAlg"]
     assert mtime.year == 2023 and ctime == mtime
+    assert mday == cday == mtime.replace(hour=0, minute=0, second=0) and mday <= mtime
+    on_or_after = run(table, "LIST WHERE file.mday <= file.mtime AND file.cday <= file.ctime")
+    assert len(on_or_after.rows) == len(run(table, "LIST").rows) > 0
 
 
 def test_inline_field_values_are_typed(table: Table) -> None:

@@ -98,6 +98,8 @@ QUERIES = [
     "TABLE file.folder, file.path, file.size, file.etags, file.tags, file.aliases, "
     "file.inlinks, file.outlinks, file.ext, file.day FROM [[Linear Algebra]] OR #course/none",
     'TABLE file.tags, file.aliases, file.ctime FROM "Courses"',
+    'TABLE file.cday, file.mday FROM "Courses" SORT file.mday DESC, file.name',
+    "LIST WHERE file.cday <= file.ctime AND file.mday <= file.mtime SORT file.name",
     "TABLE file FROM #math/stats",
     "TABLE parent.status, parent.file.name WHERE parent",
     "TABLE length(rows) AS n, rows.file.name WHERE status GROUP BY status SORT key",

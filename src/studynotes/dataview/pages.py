@@ -104,6 +104,7 @@ class Page:
                 self.need(part)
             mtime = dt.datetime.fromtimestamp(self.mtime_ns / 1e9).replace(microsecond=0)
             day = _DAY.search(self.name)
+            ctime = (parse_date(self.created) if self.created else None) or mtime
             link = self.link
             self._file = {
                 "name": self.name,
@@ -113,7 +114,9 @@ class Page:
                 "link": link,
                 "size": self.size,
                 "mtime": mtime,
-                "ctime": (parse_date(self.created) if self.created else None) or mtime,
+                "ctime": ctime,
+                "cday": _day(ctime),
+                "mday": _day(mtime),
                 "tags": self.tags(),
                 "etags": list(self.etags),
                 "aliases": list(self.aliases),
@@ -143,6 +146,7 @@ _FILE_FIELDS: dict[str, Any] = {
     "link": lambda p: p.link,
     "size": lambda p: p.size,
     "mtime": lambda p: p.mtime(),
+    "mday": lambda p: _day(p.mtime()),
     "tags": lambda p: p.tags(),
     "etags": lambda p: list(p.part("meta").etags),
     "aliases": lambda p: list(p.part("meta").aliases),
@@ -151,6 +155,11 @@ _FILE_FIELDS: dict[str, Any] = {
     "tasks": lambda p: p.task_rows(),
 }
 _MISSING = object()
+
+
+def _day(moment: dt.datetime) -> dt.datetime:
+    """``file.cday``, ``file.mday``: the day of a moment, as Dataview gives it (midnight)."""
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _name(path: str) -> str:
