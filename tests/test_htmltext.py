@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from studynotes.htmltext import element_html, excerpt, excerpts, section_html, visible_text
+from hypothesis import given
+from hypothesis import strategies as st
+
+from studynotes.htmltext import (
+    element_html,
+    excerpt,
+    excerpts,
+    section_html,
+    sections_html,
+    visible_text,
+)
 
 HTML = (
     '<h1 id="a">A</h1><p>a1</p><h2 id="b">B</h2><p id="^blk">b1 <em>x</em></p>'
@@ -20,6 +30,33 @@ def test_section_runs_to_the_next_heading_of_its_level() -> None:
 
 def test_unknown_section_is_none() -> None:
     assert section_html(HTML, "zzz") is None
+
+
+_HEADING = st.builds(
+    lambda level, name: f'<h{level} id="{name}">{name}</h{level}>',
+    st.integers(1, 6),
+    st.sampled_from(["a", "b", "c", "d-e", "f&amp;g"]),
+)
+_PIECE = st.one_of(
+    _HEADING,
+    st.sampled_from(["<p>t</p>", "<br>", "text", '<p id="^b">x</p>', "<hr/>", "</div>"]),
+)
+_DOCUMENT = st.recursive(
+    st.lists(_PIECE, max_size=8).map("".join),
+    lambda inner: st.builds(
+        lambda a, b, c: f'{a}<div class="callout">{b}</div>{c}', inner, inner, inner
+    ),
+    max_leaves=6,
+)
+
+
+@given(_DOCUMENT)
+def test_all_sections_read_at_once_are_each_section_read_alone(html: str) -> None:
+    """A preview cuts many sections of one note from one reading: each must be the section
+    that reading it alone gives."""
+    every = sections_html(html)
+    for name in ["a", "b", "c", "d-e", "f&amp;g", "zzz"]:
+        assert every.get(name) == section_html(html, name), name
 
 
 def test_element_is_cut_out_whole() -> None:

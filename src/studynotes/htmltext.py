@@ -111,6 +111,34 @@ def section_html(html: str, anchor: str) -> str | None:
     return html[start:] if start >= 0 else None
 
 
+_ID = re.compile(r' id="([^"]*)"')
+
+
+def sections_html(html: str) -> dict[str, str]:
+    """``section_html`` of every heading with an id, from one reading of ``html``."""
+    found: dict[str, str] = {}
+    open_: list[tuple[str, int, int, int]] = []  # id, start, level, depth
+    for p in pieces(html):
+        if p.closing or p.tag is None:
+            continue
+        lvl = heading_level(p.tag)
+        if not lvl:
+            continue
+        still = []
+        for name, start, level, depth in open_:
+            if p.depth <= depth and lvl <= level:
+                found.setdefault(name, html[start : p.start])
+            else:
+                still.append((name, start, level, depth))
+        open_ = still
+        m = _ID.search(p.text)
+        if m and m.group(1) not in found and all(o[0] != m.group(1) for o in open_):
+            open_.append((m.group(1), p.start, lvl, p.depth))
+    for name, start, _, _ in open_:
+        found.setdefault(name, html[start:])
+    return found
+
+
 def element_html(html: str, element_id: str) -> str | None:
     """The whole element carrying ``id="element_id"``."""
     marker = f' id="{element_id}"'

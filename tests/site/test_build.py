@@ -14,12 +14,14 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.orm import Session
 
 from studynotes.config import Settings
 from studynotes.db.session import open_database
 from studynotes.ingest.pipeline import index_vault
 from studynotes.site.build import BuildReport, build_site, normal_base
 from studynotes.site.output import MANIFEST, OutputError
+from studynotes.web import views
 
 REPO = Path(__file__).parents[2]
 
@@ -210,3 +212,24 @@ def test_a_new_base_url_remakes_the_site(vault: Path, tmp_path: Path) -> None:
     moved = _build(vault, tmp_path / "out", db, base="/moved/")
     assert moved.workers >= 1 and "index.html" in moved.written.written
     assert 'href="/moved/glossary/"' in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_each_notes_graph_file_is_what_the_server_answers(
+    vault: Path, new_database: object
+) -> None:
+    """The site draws every note's neighbourhood from the graph read once; a reader must see
+    the same nodes, tags and links, in the same order, as the server's ``/api/graph``."""
+    url = new_database("graphs")  # type: ignore[operator]
+    engine = open_database(url)
+    try:
+        index_vault(Settings(vault=vault, db=url), engine)
+        with Session(engine) as db:
+            data = views.load_graph_data(db)
+            slugs = sorted(data.ids)
+            assert len(slugs) > 20
+            for slug in slugs:
+                assert views.local_graph_of(data, slug) == views.local_graph(db, slug), slug
+            with pytest.raises(views.NotFound):
+                views.local_graph_of(data, "no/such-note")
+    finally:
+        engine.dispose()

@@ -23,8 +23,8 @@ __all__ = [
     "JsonFile",
     "graphs",
     "local_graph",
-    "preview",
     "preview_file",
+    "previews",
     "terms",
     "trees",
 ]
@@ -61,22 +61,27 @@ def preview_file(slug: str, anchor: str) -> str:
     return _under("api/preview", slug, f"{kind}-{fnv1a(anchor.removeprefix('^'))}.json")
 
 
-def preview(
-    db: Session, links: SiteLinks, results: views.Results, slug: str, anchor: str
-) -> JsonFile | None:
-    """The preview of a link to ``slug`` at ``anchor`` (``results``: the queries' results
-    of the index run); None for a section that is gone (the server answers 404)."""
-    heading = anchor if anchor and not anchor.startswith("^") else None
-    block = anchor[1:] if anchor.startswith("^") else None
+def previews(
+    db: Session, links: SiteLinks, results: views.Results, slug: str, anchors: list[str]
+) -> list[JsonFile]:
+    """The previews of links to ``slug`` at each of ``anchors`` (a heading, ``^block`` or
+    nothing), from one reading of the note (``results``: the queries' results of the index
+    run); none for a section that is gone (the server answers 404)."""
+    places = [(None, a[1:]) if a.startswith("^") else (a or None, None) for a in anchors]
     try:
-        found = api.get_preview(slug, db, results, heading=heading, block=block)
+        found = views.previews(db, slug, results, places)
     except views.NotFound:
-        return None
-    return _json(links, preview_file(slug, anchor), found)
+        return []
+    return [
+        _json(links, preview_file(slug, anchor), one)
+        for anchor, one in zip(anchors, found, strict=True)
+        if one is not None
+    ]
 
 
-def local_graph(db: Session, links: SiteLinks, slug: str) -> JsonFile:
-    found = api.get_graph(db, slug=slug)
+def local_graph(data: views.GraphData, links: SiteLinks, slug: str) -> JsonFile:
+    """What ``/api/graph?slug=`` answers, drawn from the graph read once (``data``)."""
+    found = views.local_graph_of(data, slug)
     return _json(links, _under("api/graph/note", slug, "index.json"), found)
 
 

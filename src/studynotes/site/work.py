@@ -61,6 +61,7 @@ class _Maker:
     out: Path  # files are put in place here, and only their names and hashes returned
     before: dict[str, str]  # the last build's hashes (``SiteOutput.before``)
     glossary: views.Glossary | None = None
+    graph: views.GraphData | None = None
 
     def make(self, kind: Kind, items: list[Item]) -> Batch:
         links = SiteLinks(self.base)
@@ -76,14 +77,18 @@ class _Maker:
     ) -> Iterator[tuple[str, bytes]]:
         if kind == "previews":
             results = deps.results(request_for(self.app), db)
+            by_note: dict[str, list[str]] = {}
             for slug, anchor in items:
-                found = api.preview(db, links, results, slug, anchor)
-                if found is not None:
+                by_note.setdefault(slug, []).append(anchor)
+            for slug, anchors in by_note.items():
+                for found in api.previews(db, links, results, slug, anchors):
                     yield found.file, found.data
             return
         for slug, _ in items:
             if kind == "graphs":
-                graph = api.local_graph(db, links, slug)
+                if self.graph is None:
+                    self.graph = views.load_graph_data(db)
+                graph = api.local_graph(self.graph, links, slug)
                 yield graph.file, graph.data
                 continue
             if kind == "notes":

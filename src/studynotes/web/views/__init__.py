@@ -12,13 +12,20 @@ from studynotes.web.views.glossary import (
     term_order,
 )
 from studynotes.web.views.glossary_pages import glossary_page
-from studynotes.web.views.graph import graph, local_graph
+from studynotes.web.views.graph import (
+    GraphData,
+    graph,
+    load_graph_data,
+    local_graph,
+    local_graph_of,
+)
 from studynotes.web.views.note_facts import NoteFacts, note_facts
 from studynotes.web.views.notes import (
     mentions_of,
     note_detail,
     notes_with_cards,
     preview,
+    previews,
 )
 from studynotes.web.views.queries import Results
 from studynotes.web.views.queries import warm as warm_results
@@ -30,6 +37,7 @@ from studynotes.web.views.vault import broken_links, folder_page, home, similar_
 __all__ = [
     "FolderTree",
     "Glossary",
+    "GraphData",
     "NameIndex",
     "NotFound",
     "NoteFacts",
@@ -43,15 +51,18 @@ __all__ = [
     "home",
     "indexed_at",
     "load_glossary",
+    "load_graph_data",
     "load_names",
     "load_tree",
     "local_graph",
+    "local_graph_of",
     "mentions_of",
     "note_detail",
     "note_facts",
     "note_list",
     "notes_with_cards",
     "preview",
+    "previews",
     "similar_notes",
     "stats",
     "study",

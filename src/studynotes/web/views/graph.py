@@ -10,8 +10,9 @@ an answer stays within a few thousand nodes: at 50,000 notes the whole graph was
 from __future__ import annotations
 
 import posixpath
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import func, or_, select
@@ -21,7 +22,7 @@ from studynotes.db.models import Attachment, Link, Note, NoteTag, Tag
 from studynotes.urls import canvas_url
 from studynotes.web import schemas as s
 from studynotes.web.views.canvas import canvas_notes
-from studynotes.web.views.common import tags_by_note
+from studynotes.web.views.common import NotFound, tags_by_note
 from studynotes.web.views.notes import note_row
 
 NOTES_UP_TO = 2_000
@@ -33,27 +34,32 @@ _LINKS = (
 )
 
 
-def _note_graph(
-    db: Session, ids: set[int] | None, *, total: int, level: Literal["notes", "folders"]
+@dataclass(frozen=True, slots=True)
+class _NoteRow:
+    id: int
+    slug: str
+    title: str
+    path: str
+
+
+def _drawn(
+    notes: list[_NoteRow],
+    links: Iterable[tuple[int, int]],
+    tags: dict[int, list[str]],
+    *,
+    total: int,
+    level: Literal["notes", "folders"],
 ) -> s.Graph:
-    """The notes of ``ids`` (every note when None) and the links among them."""
-    query = select(Note.id, Note.slug, Note.title, Note.path)
-    if ids is not None:
-        query = query.where(Note.id.in_(ids))
-    notes = db.execute(query).all()
-    slug_of = {n.id: n.slug for n in notes}
+    """``notes`` (in order of id) and those of ``links`` (in order) that join two of them."""
     place = {n.id: i for i, n in enumerate(notes)}
-    links = _LINKS if ids is None else _LINKS.where(Link.source_id.in_(ids))
     degree: Counter[int] = Counter()
-    edges: list[s.GraphEdge] = []
     pairs: list[tuple[int, int]] = []
-    for src, dst in db.execute(links):
-        if dst is None or src not in slug_of or dst not in slug_of:
+    for src, dst in links:
+        if src not in place or dst not in place:
             continue
         degree[src] += 1
         degree[dst] += 1
         pairs.append((place[src], place[dst]))
-    tags = tags_by_note(db, list(slug_of))
     nodes = [
         s.GraphNode(
             id=n.slug,
@@ -64,9 +70,27 @@ def _note_graph(
         )
         for n in notes
     ]
+    return s.Graph(nodes=nodes, edges=[], links=pairs, level=level, total_notes=total)
+
+
+def _note_graph(
+    db: Session, ids: set[int] | None, *, total: int, level: Literal["notes", "folders"]
+) -> s.Graph:
+    """The notes of ``ids`` (every note when None) and the links among them."""
+    query = select(Note.id, Note.slug, Note.title, Note.path).order_by(Note.id)
+    if ids is not None:
+        query = query.where(Note.id.in_(ids))
+    notes = [_NoteRow(*row) for row in db.execute(query)]
+    links = _LINKS if ids is None else _LINKS.where(Link.source_id.in_(ids))
+    pairs = (
+        (a, b)
+        for a, b in db.execute(links.order_by(Link.source_id, Link.target_id))
+        if b is not None
+    )
+    found = _drawn(notes, pairs, tags_by_note(db, [n.id for n in notes]), total=total, level=level)
     if ids is None:  # the whole vault, note by note: its canvas boards too
-        _add_canvases(db, nodes, edges, {n.path: n.slug for n in notes})
-    return s.Graph(nodes=nodes, edges=edges, links=pairs, level=level, total_notes=total)
+        _add_canvases(db, found.nodes, found.edges, {n.path: n.slug for n in notes})
+    return found
 
 
 def _add_canvases(
@@ -199,3 +223,44 @@ def local_graph(db: Session, slug: str) -> s.Graph:
         near.update(i for i in (src, dst) if i is not None)
     total = db.execute(select(func.count(Note.id))).scalar_one()
     return _note_graph(db, near, total=total, level="notes")
+
+
+@dataclass(slots=True)
+class GraphData:
+    """Every note, link and tag of the index, read once: a site build draws a neighbourhood
+    for each note, the same as ``local_graph`` would, without a query each."""
+
+    notes: dict[int, _NoteRow]
+    ids: dict[str, int]  # slug -> id
+    out: dict[int, list[int]]  # the notes each note links to, in order of id
+    into: dict[int, list[int]]  # the notes that link to each note
+    tags: dict[int, list[str]]
+
+
+def load_graph_data(db: Session) -> GraphData:
+    notes = {
+        row.id: row
+        for row in (
+            _NoteRow(*r) for r in db.execute(select(Note.id, Note.slug, Note.title, Note.path))
+        )
+    }
+    out: dict[int, list[int]] = defaultdict(list)
+    into: dict[int, list[int]] = defaultdict(list)
+    for src, dst in db.execute(_LINKS.order_by(Link.source_id, Link.target_id)):
+        if dst is not None:
+            out[src].append(dst)
+            into[dst].append(src)
+    return GraphData(
+        notes, {n.slug: i for i, n in notes.items()}, out, into, tags_by_note(db, list(notes))
+    )
+
+
+def local_graph_of(data: GraphData, slug: str) -> s.Graph:
+    """``local_graph`` drawn from ``data``."""
+    nid = data.ids.get(slug)
+    if nid is None:
+        raise NotFound(f"no note with slug {slug!r}")
+    near = sorted({nid, *data.out.get(nid, ()), *data.into.get(nid, ())})
+    notes = [data.notes[i] for i in near if i in data.notes]
+    links = ((src, dst) for src in near for dst in data.out.get(src, ()))
+    return _drawn(notes, links, data.tags, total=len(data.notes), level="notes")

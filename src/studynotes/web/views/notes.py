@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeAlias
 
@@ -12,7 +12,7 @@ from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from studynotes.db.models import Alias, Attachment, Card, Heading, Note
-from studynotes.htmltext import element_html, section_html
+from studynotes.htmltext import element_html, section_html, sections_html
 from studynotes.paths import match_heading
 from studynotes.urls import file_url
 from studynotes.web import schemas as s
@@ -107,28 +107,62 @@ def note_detail(
 def preview(
     db: Session, slug: str, results: Results, *, heading: str | None, block: str | None
 ) -> s.Preview:
+    found = previews(db, slug, results, [(heading, block)])[0]
+    if found is None:
+        raise NotFound(f"no such section in {note_row(db, slug).title!r}")
+    return found
+
+
+def previews(
+    db: Session,
+    slug: str,
+    results: Results,
+    places: Sequence[tuple[str | None, str | None]],
+) -> list[s.Preview | None]:
+    """The preview of each of ``places`` (a heading or a block, or neither: the whole note)
+    in one note, read once; None for a section that is not there."""
     note = note_row(db, slug)
-    html: str | None = note.html
-    title = note.title
-    if block:
-        html = element_html(note.html, f"^{block.lstrip('^')}")
-        title = f"{note.title} > ^{block.lstrip('^')}"
-    elif heading:
-        headings = db.execute(
-            select(Heading.anchor, Heading.text)
-            .where(Heading.note_id == note.id)
-            .order_by(Heading.position)
-        ).all()
-        # An anchor as a page's links carry it, else the heading as written after ``#``,
-        # matched as links are (``paths.match_heading``).
-        anchor = next((h for h in headings if h.anchor == heading), None) or match_heading(
-            headings, heading
-        )
-        html = section_html(note.html, anchor.anchor) if anchor else None
-        title = f"{note.title} > {anchor.text if anchor else heading}"
-    if html is None:
-        raise NotFound(f"no such section in {note.title!r}")
-    return s.Preview(title=title, html=results.fill(db, html))
+    headings: Sequence[Row[str, str]] | None = None
+    cut = _Sections(note.html)
+    out: list[s.Preview | None] = []
+    for heading, block in places:
+        html: str | None = note.html
+        title = note.title
+        if block:
+            html = element_html(note.html, f"^{block.lstrip('^')}")
+            title = f"{note.title} > ^{block.lstrip('^')}"
+        elif heading:
+            if headings is None:
+                headings = db.execute(
+                    select(Heading.anchor, Heading.text)
+                    .where(Heading.note_id == note.id)
+                    .order_by(Heading.position)
+                ).all()
+            # An anchor as a page's links carry it, else the heading as written after ``#``,
+            # matched as links are (``paths.match_heading``).
+            anchor = next((h for h in headings if h.anchor == heading), None) or match_heading(
+                headings, heading
+            )
+            html = cut.section(anchor.anchor) if anchor else None
+            title = f"{note.title} > {anchor.text if anchor else heading}"
+        out.append(None if html is None else s.Preview(title=title, html=results.fill(db, html)))
+    return out
+
+
+class _Sections:
+    """A note's sections, found by one reading of its HTML however many are asked for."""
+
+    def __init__(self, html: str) -> None:
+        self._html = html
+        self._found: dict[str, str] | None = None
+
+    def section(self, anchor: str) -> str | None:
+        if self._found is None:
+            self._found = sections_html(self._html)
+        found = self._found.get(anchor)
+        return (
+            found if found is not None else section_html(self._html, anchor)
+        )  # an id not on a heading's tag as written
 
 
 def notes_with_cards(db: Session) -> frozenset[int]:
