@@ -71,13 +71,24 @@ def put(root: Path, before: dict[str, str], name: str, data: bytes) -> Written:
     need not travel back to the process that keeps the manifest."""
     digest = hashlib.sha256(data).hexdigest()
     path = root / name
-    if before.get(name) == digest and _size(path) == len(data):
+    last = before.get(name)
+    if last == digest and _size(path) == len(data):
         return Written(name, digest, len(data), False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    if last is None:  # no earlier build served this file: write it in place
+        _write(path, data)
+    else:  # a reader may be looking at the old one: swap it whole
+        tmp = path.with_name(f".{path.name}.tmp")
+        _write(tmp, data)
+        os.replace(tmp, path)
     return Written(name, digest, len(data), True)
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:  # its folder is new
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 @dataclass(slots=True)
