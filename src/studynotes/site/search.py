@@ -15,10 +15,11 @@ ranking (title 10, aliases 8, headings and tags 5, body 1).
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -79,21 +80,24 @@ def _docs(db: Session) -> list[_Doc]:
     return list(docs.values())
 
 
-def _pieces(text: str) -> Iterator[tuple[bool, str]]:
-    """``(is_cjk, token)``: folded words, and each CJK run's characters and pairs."""
-    for word in _WORD.findall(fold(text)):
+def _pieces(text: str) -> tuple[Counter[str], Counter[str]]:
+    """How often each folded word, and each CJK run's characters and pairs, occur."""
+    folded = fold(text)
+    words = _WORD.findall(folded)
+    if not _CJK_RUN.search(folded):  # most text: counted in one go
+        return Counter(words), Counter()
+    plain: Counter[str] = Counter()
+    cjk: Counter[str] = Counter()
+    for word in words:
         runs = _CJK_RUN.findall(word)
         if not runs:
-            yield False, word
+            plain[word] += 1
             continue
-        for rest in _CJK_RUN.split(word):
-            if rest:
-                yield False, rest
+        plain.update(rest for rest in _CJK_RUN.split(word) if rest)
         for run in runs:
-            for i, char in enumerate(run):
-                yield True, char
-                if i + 1 < len(run):
-                    yield True, run[i : i + 2]
+            cjk.update(run)
+            cjk.update(run[i : i + 2] for i in range(len(run) - 1))
+    return plain, cjk
 
 
 def _json(value: object) -> bytes:
@@ -105,10 +109,15 @@ def _opening(text: str) -> str:
     return flat if len(flat) <= OPENING else flat[:OPENING].rsplit(" ", 1)[0] + "…"
 
 
-def search_shards(db: Session) -> Iterator[SearchShard]:
-    docs = _docs(db)
-    words: dict[str, dict[int, list[int]]] = defaultdict(dict)  # word -> note -> [w, named]
-    cjk: dict[str, dict[int, list[int]]] = defaultdict(dict)
+_Postings = dict[str, dict[int, int]]  # token -> note -> weight (uncapped), notes in order
+
+
+def _postings(docs: list[_Doc]) -> tuple[_Postings, _Postings, dict[str, set[int]]]:
+    """Words and CJK pieces with their notes' weights, and the notes whose title or an alias
+    has each token."""
+    words: _Postings = defaultdict(dict)
+    cjk: _Postings = defaultdict(dict)
+    named: dict[str, set[int]] = defaultdict(set)
     for i, doc in enumerate(docs):
         fields = {
             "title": [doc.title],
@@ -118,18 +127,38 @@ def search_shards(db: Session) -> Iterator[SearchShard]:
             "body": [doc.text],
         }
         for name, values in fields.items():
-            weight, named = _WEIGHTS[name], int(name in ("title", "aliases"))
+            weight, is_named = _WEIGHTS[name], name in ("title", "aliases")
             for value in values:
-                for is_cjk, token in _pieces(value):
-                    post = (cjk if is_cjk else words)[token].setdefault(i, [0, 0])
-                    post[0] = min(post[0] + weight, 255)
-                    post[1] |= named
+                for counts, postings in zip(_pieces(value), (words, cjk), strict=True):
+                    for token, n in counts.items():
+                        notes = postings[token]
+                        notes[i] = notes.get(i, 0) + weight * n
+                        if is_named:
+                            named[token].add(i)
+    return words, cjk, named
+
+
+def _flat(posts: dict[int, int], named: set[int]) -> list[int]:
+    """The heaviest ``MAX_POSTINGS`` of a token's notes, in order of note: note, weight
+    (at most 255), whether the title or an alias has it."""
+    kept: Iterable[tuple[int, int]] = posts.items()
+    if len(posts) > MAX_POSTINGS:
+        kept = sorted(heapq.nsmallest(MAX_POSTINGS, kept, key=lambda p: (-min(p[1], 255), p[0])))
+    flat: list[int] = []
+    for note, weight in kept:
+        flat += (note, min(weight, 255), int(note in named))
+    return flat
+
+
+def search_shards(db: Session) -> Iterator[SearchShard]:
+    docs = _docs(db)
+    words, cjk, named = _postings(docs)
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    none: set[int] = set()
     for postings, prefix in ((words, "w"), (cjk, "c")):
         for token, posts in postings.items():
-            best = sorted(posts.items(), key=lambda p: (-p[1][0], p[0]))[:MAX_POSTINGS]
             key = shard_key(token) if prefix == "w" else shard_key(token[:1])
-            flat = [n for note, (w, named) in sorted(best) for n in (note, w, named)]
+            flat = _flat(posts, named.get(token, none))
             shards[f"{prefix}/{key}"][token] = [len(posts), *flat]
     for name, shard in sorted(shards.items()):
         yield SearchShard(f"search/{name}.json", _json(dict(sorted(shard.items()))))
