@@ -233,3 +233,111 @@ def test_each_notes_graph_file_is_what_the_server_answers(
                 views.local_graph_of(data, "no/such-note")
     finally:
         engine.dispose()
+
+
+# --- a rebuild makes again only what changed, and is the site a fresh build makes ----------
+
+
+def _site(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
+
+
+def _same_site(rebuilt: Path, fresh: Path) -> None:
+    a, b = _site(rebuilt), _site(fresh)
+    assert sorted(set(a) ^ set(b)) == []
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_a_one_note_edit_remakes_few_pages_and_the_site_a_fresh_build_makes(
+    vault: Path, tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'index.sqlite3'}"
+    out = tmp_path / "out"
+    first = _build(vault, out, db)
+    note = vault / "Evaluation" / "Metrics.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nOne more line: perplexity.\n", "utf-8")
+    again = _build(vault, out, db)
+    assert again.planned and not first.planned
+    notes, terms = first.notes_made, first.terms_made
+    assert notes > 25 and terms > 25
+    # The note, the notes it links to or from, and the terms it names or was listed under.
+    assert 0 < again.notes_made <= notes / 2
+    assert again.terms_made <= terms / 2
+    config = Settings(vault=vault, db=db)
+    engine = open_database(db)
+    try:
+        build_site(config, engine, tmp_path / "fresh")
+    finally:
+        engine.dispose()
+    _same_site(out, tmp_path / "fresh")
+
+
+_EDIT_NAMES = ["Alpha", "Beta", "Gamma Ray", "Delta"]
+
+
+@st.composite
+def _edits(draw: st.DrawFn) -> list[tuple[str, str]]:
+    """Edits to ``_EDIT_NAMES``' notes: (note, line appended), or a line removed ("")."""
+    lines = st.one_of(
+        st.builds(
+            lambda t, a: f"See [[{t}{a}]] here.",
+            st.sampled_from([*_EDIT_NAMES, "Missing"]),
+            st.sampled_from(["", "#Part one", "#Part two", "#^blk1"]),
+        ),
+        st.sampled_from(
+            [
+                "The gamma ray and a widget appear here.",
+                "Plain words only.",
+                "## Part two",
+                "Another block ^blk1",
+                "#tag/a in a line.",
+                "**Widget**: a small device.",
+                "",
+            ]
+        ),
+    )
+    return draw(st.lists(st.tuples(st.sampled_from(_EDIT_NAMES), lines), min_size=1, max_size=4))
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(edits=_edits())
+def test_after_any_edits_a_rebuild_is_the_site_a_fresh_build_makes(
+    edits: list[tuple[str, str]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("edits")
+    vault = root / "vault"
+    vault.mkdir()
+    for name in _EDIT_NAMES:
+        others = [n for n in _EDIT_NAMES if n != name]
+        text = f"# {name}\n\n## Part one\n\nText about {others[0]} ^blk1\n\nSee [[{others[1]}]].\n"
+        (vault / f"{name}.md").write_text(text, encoding="utf-8")
+    (vault / "Gamma Ray.md").write_text(
+        "# Gamma Ray\n\n**Gamma ray**: light of high energy.\n\n## Part one\n\nSee [[Alpha]].\n",
+        encoding="utf-8",
+    )
+    db = f"sqlite:///{root / 'index.sqlite3'}"
+    out = root / "out"
+    _build(vault, out, db)
+    for step, (name, line) in enumerate(edits):
+        note = vault / f"{name}.md"
+        text = note.read_text(encoding="utf-8")
+        if line:
+            text += line + "\n"
+        else:
+            text = text.rstrip("\n").rsplit("\n", 1)[0] + "\n"
+        note.write_text(text, encoding="utf-8")
+        _build(vault, out, db)
+        engine = open_database(db)
+        try:
+            build_site(Settings(vault=vault, db=db), engine, root / f"fresh{step}")
+        finally:
+            engine.dispose()
+        _same_site(out, root / f"fresh{step}")

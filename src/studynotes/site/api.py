@@ -21,6 +21,7 @@ from studynotes.web.routes import api
 
 __all__ = [
     "JsonFile",
+    "graph_file",
     "graphs",
     "local_graph",
     "preview_file",
@@ -79,10 +80,14 @@ def previews(
     ]
 
 
+def graph_file(slug: str) -> str:
+    """Where a note's neighbourhood graph is kept."""
+    return _under("api/graph/note", slug, "index.json")
+
+
 def local_graph(data: views.GraphData, links: SiteLinks, slug: str) -> JsonFile:
     """What ``/api/graph?slug=`` answers, drawn from the graph read once (``data``)."""
-    found = views.local_graph_of(data, slug)
-    return _json(links, _under("api/graph/note", slug, "index.json"), found)
+    return _json(links, graph_file(slug), views.local_graph_of(data, slug))
 
 
 def terms(links: SiteLinks, glossary: views.Glossary) -> Iterator[JsonFile]:

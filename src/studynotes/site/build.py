@@ -19,18 +19,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from studynotes import __version__
 from studynotes.config import Settings
+from studynotes.db.models import Note
 from studynotes.resources import resource_dir
 from studynotes.site import api
-from studynotes.site.links import SiteLinks
+from studynotes.site.links import SiteLinks, page_file
 from studynotes.site.output import SiteOutput, WriteReport, check_output
 from studynotes.site.pages import SiteSource, note_slugs, request_for, site_pages
+from studynotes.site.plan import Plan, Snapshot, changed_notes, plan_rebuild, snapshot
 from studynotes.site.search import search_shards
 from studynotes.site.work import BATCH, Batch, Item, Kind, Makers, site_app, workers_for
+from studynotes.urls import note_url, term_url
 from studynotes.web import views
 from studynotes.web.routes import pages
 
@@ -43,6 +46,9 @@ class BuildReport:
     workers: int = 1  # processes that made the notes' files; 0: nothing needed making
     written: WriteReport = field(default_factory=WriteReport)
     phases: dict[str, float] = field(default_factory=dict)
+    planned: bool = False  # made again only what changed since the last build
+    notes_made: int = 0  # note pages made (the others kept from the last build)
+    terms_made: int = 0
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -99,29 +105,39 @@ def build_site(
     workers: int | None = None,
 ) -> BuildReport:
     """Write the site of the (already indexed) vault into ``out``; ``workers``: processes
-    that make the notes' files (default: one a core for a big vault, else none)."""
+    that make the notes' files (default: one a core for a big vault, else none). A rebuild
+    makes again only what ``site.plan`` says may have changed."""
     check_output(out, settings.vault)
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     base = normal_base(base)
     output = SiteOutput(out)
+    code = code_stamp(base)
     with Session(engine) as db:
-        output.source = source_stamp(views.indexed_at(db), base)
+        output.source = source_stamp(views.indexed_at(db), code)
         if output.up_to_date():
             output.keep_all()
             return BuildReport(workers=0, written=output.finish())
         slugs = note_slugs(db)
         glossary = views.load_glossary(db)
+        now = snapshot(db)
+        plan = _plan(db, output, code, now, glossary)
+    output.state = {"code": code, "snapshot": now.saved()}
     app = site_app(settings, engine, base)
     links = SiteLinks(base)
-    report = BuildReport(workers=workers_for(settings, len(slugs), workers))
+    notes, terms = list(slugs), list(glossary.terms)
+    if plan is not None:
+        notes, terms = _keep(output, links, plan, slugs, terms)
+    report = BuildReport(workers=workers_for(settings, len(notes), workers))
+    report.planned = plan is not None
+    report.notes_made, report.terms_made = len(notes), len(terms)
     gather = _Gather(output, links, report)
     makers = Makers(settings, engine, app, base, output, report.workers)
     try:
         many = [
-            *_batches(makers, "notes", [(slug, "") for slug in slugs]),
-            *_batches(makers, "terms", [(slug, "") for slug in glossary.terms]),
-            *_batches(makers, "graphs", [(slug, "") for slug in slugs]),
+            *_batches(makers, "notes", [(slug, "") for slug in notes]),
+            *_batches(makers, "terms", [(slug, "") for slug in terms]),
+            *_batches(makers, "graphs", [(slug, "") for slug in notes]),
         ]
         _site_wide(SiteSource(app, settings.vault), engine, links, output, report, glossary)
         started = report.lap("site-wide pages, JSON, search", started)
@@ -130,7 +146,8 @@ def build_site(
         done: set[tuple[str, str]] = set()
         while todo := sorted(links.previews - done):  # a preview's links preview in turn
             done |= set(todo)
-            gather.take(_batches(makers, "previews", todo))
+            make = _previews_to_make(output, links, plan, todo)
+            gather.take(_batches(makers, "previews", make))
         started = report.lap("previews", started)
     finally:
         makers.close()
@@ -141,19 +158,92 @@ def build_site(
     return report
 
 
-def source_stamp(indexed_at: str | None, base: str) -> str:
-    """What a site is made from: the index run, the base path, and the code that draws it
-    (templates, static files, and the package's own modules). The same stamp makes the
-    same site."""
-    if indexed_at is None:
-        return ""
-    digest = hashlib.sha256(f"{__version__}\0{indexed_at}\0{base}".encode())
+def _plan(
+    db: Session, output: SiteOutput, code: str, now: Snapshot, glossary: views.Glossary
+) -> Plan | None:
+    """What this build must make again, if the last one was made by this code at this base
+    path (None: everything)."""
+    if output.state_before.get("code") != code:
+        return None
+    before = Snapshot.load(output.state_before.get("snapshot"))
+    if before is None:
+        return None
+    changed = changed_notes(before, now)
+    texts: dict[str, str] = {}
+    if changed:
+        rows = db.execute(select(Note.slug, Note.text).where(Note.slug.in_(changed)))
+        texts = {slug: text or "" for slug, text in rows}
+    uses: dict[str, list[str]] = {}
+    for slug in glossary.terms:
+        asks = output.asks_before.get(page_file(term_url(slug)), [])
+        uses[slug] = [a[2:].split("\0", 1)[0] for a in asks if a.startswith("p:")]
+    names = {slug: [t.term, *t.aliases] for slug, t in glossary.terms.items()}
+    return plan_rebuild(before, now, uses, names, texts)
+
+
+def _keep(
+    output: SiteOutput, links: SiteLinks, plan: Plan, slugs: list[str], terms: list[str]
+) -> tuple[list[str], list[str]]:
+    """Keep the pages and graphs of the notes, and the pages of the terms, that ``plan``
+    leaves alone; the notes and terms whose files must still be made."""
+    notes: list[str] = []
+    for slug in slugs:
+        kept = [
+            output.keep(name) if slug not in plan.pages else None
+            for name in (page_file(note_url(slug)), api.graph_file(slug))
+        ]
+        if any(k is None for k in kept):
+            notes.append(slug)
+            continue
+        for asks in kept:
+            for asked in asks or ():
+                links.ask(asked)
+    made: list[str] = []
+    for slug in terms:
+        term_asks = output.keep(page_file(term_url(slug))) if slug not in plan.terms else None
+        if term_asks is None:
+            made.append(slug)
+            continue
+        for asked in term_asks:
+            links.ask(asked)
+    return notes, made
+
+
+def _previews_to_make(
+    output: SiteOutput, links: SiteLinks, plan: Plan | None, todo: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Of the previews asked for, those to make: a kept one asks in turn for what it did."""
+    if plan is None:
+        return todo
+    make: list[tuple[str, str]] = []
+    for slug, anchor in todo:
+        asks = None if slug in plan.changed else output.keep(api.preview_file(slug, anchor))
+        if asks is None:
+            make.append((slug, anchor))
+            continue
+        for asked in asks:
+            links.ask(asked)
+    return make
+
+
+def code_stamp(base: str) -> str:
+    """What draws a site: the base path and the code (templates, static files, and the
+    package's own modules). A rebuild may keep files only if this is the same."""
+    digest = hashlib.sha256(f"{__version__}\0{base}".encode())
     code = Path(__file__).parents[1]  # the studynotes package
     for folder in (resource_dir("templates"), resource_dir("static"), code):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix != ".pyc":
                 digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def source_stamp(indexed_at: str | None, code: str) -> str:
+    """What a site is made from: the index run and the code (``code_stamp``). The same
+    stamp makes the same site."""
+    if indexed_at is None:
+        return ""
+    return hashlib.sha256(f"{indexed_at}\0{code}".encode()).hexdigest()
 
 
 def _site_wide(
@@ -166,7 +256,7 @@ def _site_wide(
 ) -> None:
     with Session(engine) as db:
         for page in site_pages(source, db, glossary):
-            output.write(page.file, links.html(page.html.decode()).encode())
+            output.write(page.file, links.html(page.html.decode()).encode(), links.take_asks())
             report.pages += 1
         tree = views.load_tree(db)
         tags = [t.name for t in views.tag_index(db)]
@@ -176,7 +266,7 @@ def _site_wide(
             *api.trees(links, tree),
             *api.graphs(db, links, folders, tags),
         ):
-            output.write(found.file, found.data)
+            output.write(found.file, found.data, links.take_asks())
         for shard in search_shards(db):
             output.write(shard.file, shard.data)
 

@@ -30,6 +30,15 @@ _JSON_URL = re.compile(r'("(?:url|source|note_url)":\s*")(/[^"\\]*)(")')
 _PREVIEW_LINK = re.compile(r'data-slug="([^"]*)"(?: data-anchor="([^"]*)")?')
 
 
+def _file_ask(url: str) -> str | None:
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if path.startswith("/files/"):
+        return "f:" + unquote(path[len("/files/") :])
+    if path.startswith("/canvas-preview/"):
+        return "b:" + unquote(path[len("/canvas-preview/") :])
+    return None
+
+
 def fnv1a(text: str) -> str:
     """A short stable name for any text (a heading) as a file name; static/js/site.js
     computes the same (32-bit FNV-1a over UTF-8, as 8 hex digits)."""
@@ -52,15 +61,37 @@ class SiteLinks:
     files: set[str] = field(default_factory=set)  # vault attachments linked (vault paths)
     boards: set[str] = field(default_factory=set)  # boards whose pictures are shown
     previews: set[tuple[str, str]] = field(default_factory=set)  # (slug, anchor) hovered
-    _seen: dict[str, str] = field(default_factory=dict)  # url -> the site's (a page has
-    # the same explorer, menu and asset links as the others)
+    _seen: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # url -> the
+    # site's, and what it asks for (a page has the same explorer, menu and asset links as
+    # the others)
+    _asked: list[str] = field(default_factory=list)  # since the last ``take_asks``
 
     def url(self, url: str) -> str:
         """The static site's URL for the server URL ``url``; others are returned as given."""
         found = self._seen.get(url)
         if found is None:
-            found = self._seen[url] = self._url(url)
-        return found
+            found = self._seen[url] = (self._url(url), _file_ask(url))
+        if found[1] is not None:
+            self._asked.append(found[1])
+        return found[0]
+
+    def take_asks(self) -> tuple[str, ...]:
+        """What the files made since the last call asked for (previews, attachments, board
+        pictures), as ``ask`` strings: a rebuild that keeps a file keeps asking for them."""
+        asked = tuple(sorted(set(self._asked)))
+        self._asked.clear()
+        return asked
+
+    def ask(self, asked: str) -> None:
+        """Ask again for what a kept file asked for (``take_asks``)."""
+        kind, _, rest = asked.partition(":")
+        if kind == "p":
+            slug, _, anchor = rest.partition("\0")
+            self.previews.add((slug, anchor))
+        elif kind == "f":
+            self.files.add(rest)
+        elif kind == "b":
+            self.boards.add(rest)
 
     def _url(self, url: str) -> str:
         if not url.startswith("/") or url.startswith("//"):
@@ -93,7 +124,9 @@ class SiteLinks:
         """``text`` (a page, or HTML inside JSON) with every server URL in its attributes and
         in its inline JSON (tooltips) made the site's."""
         for slug, anchor in _PREVIEW_LINK.findall(text):
-            self.previews.add((html.unescape(slug), html.unescape(anchor)))
+            wanted = (html.unescape(slug), html.unescape(anchor))
+            self.previews.add(wanted)
+            self._asked.append(f"p:{wanted[0]}\0{wanted[1]}")
         text = _ATTR.sub(self._attr, text)
         return _JSON_URL.sub(lambda m: m[1] + self.url(m[2]) + m[3], text)
 

@@ -13,6 +13,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "MANIFEST",
@@ -63,9 +64,12 @@ class Written:
     digest: str
     size: int
     changed: bool
+    asks: tuple[str, ...] = ()  # what the file links to that the site must hold too
 
 
-def put(root: Path, before: dict[str, str], name: str, data: bytes) -> Written:
+def put(
+    root: Path, before: dict[str, str], name: str, data: bytes, asks: tuple[str, ...] = ()
+) -> Written:
     """``data`` as the file ``name`` under ``root``, unless the last build (``before``: its
     hashes) wrote these bytes there already. Workers call it too: the bytes of a page
     need not travel back to the process that keeps the manifest."""
@@ -73,14 +77,14 @@ def put(root: Path, before: dict[str, str], name: str, data: bytes) -> Written:
     path = root / name
     last = before.get(name)
     if last == digest and _size(path) == len(data):
-        return Written(name, digest, len(data), False)
+        return Written(name, digest, len(data), False, asks)
     if last is None:  # no earlier build served this file: write it in place
         _write(path, data)
     else:  # a reader may be looking at the old one: swap it whole
         tmp = path.with_name(f".{path.name}.tmp")
         _write(tmp, data)
         os.replace(tmp, path)
-    return Written(name, digest, len(data), True)
+    return Written(name, digest, len(data), True, asks)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -99,14 +103,21 @@ class SiteOutput:
     _before: dict[str, str] = field(default_factory=dict)  # file -> sha256, last build
     _now: dict[str, str] = field(default_factory=dict)
     _made_from: str = ""  # the last build's ``source``
+    asks_before: dict[str, list[str]] = field(default_factory=dict)  # file -> its asks
+    _asks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    state_before: dict[str, Any] = field(default_factory=dict)  # what the last build kept
+    state: dict[str, Any] = field(default_factory=dict)  # what this one keeps for the next
 
     def __post_init__(self) -> None:
         try:
             saved = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
             self._before = {str(k): str(v) for k, v in saved.get("files", {}).items()}
             self._made_from = str(saved.get("source", ""))
-        except (OSError, ValueError, AttributeError):
-            self._before = {}
+            asks = saved.get("asks", {})
+            self.asks_before = {str(k): [str(a) for a in v] for k, v in asks.items()}
+            self.state_before = dict(saved.get("state", {}))
+        except (OSError, ValueError, AttributeError, TypeError):
+            self._before, self.asks_before, self.state_before = {}, {}, {}
 
     def up_to_date(self) -> bool:
         """Whether the last build was made from the same source and its files are all
@@ -119,9 +130,21 @@ class SiteOutput:
 
     def keep_all(self) -> None:
         """Keep the last build's files as they are."""
-        self._now = dict(self._before)
-        self.report.files = len(self._now)
-        self.report.bytes = sum(_size(self.root / name) for name in self._now)
+        for name in self._before:
+            self.keep(name)
+        self.state = self.state_before
+
+    def keep(self, name: str) -> tuple[str, ...] | None:
+        """Keep the last build's file ``name`` as it is; what it asked for. None when there
+        is no such file to keep: it must be made."""
+        if name in self._now:
+            return self._asks.get(name, ())
+        size = _size(self.root / name)
+        if name not in self._before or size < 0:
+            return None
+        asks = tuple(self.asks_before.get(name, ()))
+        self.record(Written(name, self._before[name], size, False, asks))
+        return asks
 
     @property
     def before(self) -> dict[str, str]:
@@ -131,16 +154,18 @@ class SiteOutput:
     def __contains__(self, name: str) -> bool:
         return name in self._now
 
-    def write(self, name: str, data: bytes) -> None:
+    def write(self, name: str, data: bytes, asks: tuple[str, ...] = ()) -> None:
         """``data`` as the file ``name`` (relative, ``/``-separated), if it differs."""
         if name not in self._now:  # the first writer of a file wins (a page is made once)
-            self.record(put(self.root, self._before, name, data))
+            self.record(put(self.root, self._before, name, data, asks))
 
     def record(self, done: Written) -> None:
         """A file this build put in place (here or in a worker)."""
         if done.name in self._now:
             return
         self._now[done.name] = done.digest
+        if done.asks:
+            self._asks[done.name] = done.asks
         self.report.files += 1
         self.report.bytes += done.size
         if done.changed:
@@ -154,7 +179,12 @@ class SiteOutput:
                 path.unlink()
             self.report.removed.append(name)
             _prune(path.parent, self.root)
-        saved = {"source": self.source, "files": dict(sorted(self._now.items()))}
+        saved = {
+            "source": self.source,
+            "files": dict(sorted(self._now.items())),
+            "asks": {name: list(asks) for name, asks in sorted(self._asks.items())},
+            "state": self.state,
+        }
         text = json.dumps(saved, separators=(",", ":"))
         (self.root / MANIFEST).write_text(text, encoding="utf-8")
         return self.report

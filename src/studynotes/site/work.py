@@ -68,7 +68,7 @@ class _Maker:
         out = Batch()
         with Session(self.engine) as db:
             for name, data in self._files(db, links, kind, items):
-                out.files.append(put(self.out, self.before, name, data))
+                out.files.append(put(self.out, self.before, name, data, links.take_asks()))
         out.attachments, out.boards, out.previews = links.files, links.boards, links.previews
         return out
 
