@@ -1,5 +1,5 @@
-"""Values written with commas and fields written twice: the rows a query gives, as
-Dataview gives them in Obsidian."""
+"""Values written with commas, fields written twice, and ``file.frontmatter``: the rows a
+query gives, as Dataview gives them in Obsidian."""
 
 from __future__ import annotations
 
@@ -83,3 +83,23 @@ def test_a_property_written_again_inline_holds_both_values(vault: Table) -> None
     ((_, (source,)),) = run(vault, 'TABLE source FROM "Reading/Proofs"').rows
     assert source == ["book", Link("Algebra.md", "Algebra")]
     assert names(run(vault, 'LIST WHERE contains(source, "book")')) == ["Proofs"]
+
+
+def test_file_frontmatter_is_the_properties_as_written(vault: Table) -> None:
+    query = (
+        'TABLE file.frontmatter.reviewed, file.frontmatter.parent, file.frontmatter["my key"],'
+        " file.frontmatter.source, reviewed WHERE file.frontmatter.source"
+    )
+    ((ident, values),) = run(vault, query).rows
+    # As Dataview gives it: the property's own value, not typed as fields are, and not
+    # merged with the inline field of the same name.
+    assert plain(ident) == "Proofs"
+    assert values[:4] == ["2024-03-01", "[[Algebra]]", 7, "book"]
+    assert plain(values[4]) == "March 1, 2024"
+
+
+def test_file_frontmatter_of_a_note_without_properties_is_empty(vault: Table) -> None:
+    ((_, (fm, n)),) = run(
+        vault, 'TABLE file.frontmatter, length(file.frontmatter) FROM "Reading/Lemma"'
+    ).rows
+    assert fm == {} and n == 0

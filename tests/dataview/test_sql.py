@@ -142,6 +142,12 @@ QUERIES = [
     "LIST WHERE scores SORT scores DESC",
     "LIST WHERE related SORT related",
     "TABLE source WHERE source",
+    'TABLE file.frontmatter.source, file.frontmatter["my key"] WHERE file.frontmatter.source',
+    'LIST WHERE file.frontmatter.reviewed = "2024-06-02"',
+    'LIST WHERE file.frontmatter.parent = "[[Vectors]]"',
+    "LIST WHERE length(file.frontmatter) > 2 SORT file.name",
+    'LIST WHERE status = "done" AND file.frontmatter.status',
+    "TABLE file.frontmatter FROM #math/linear OR [[Vectors]]",
 ]
 
 
@@ -156,6 +162,7 @@ def _reference(engine: Engine) -> Table:
                 Note.parsed,
                 Note.mtime_ns,
                 Note.size,
+                Note.frontmatter,
             )
         ).all()
         by_id = {row.id: row.path for row in notes}
@@ -165,7 +172,7 @@ def _reference(engine: Engine) -> Table:
         ):
             targets.setdefault(source, []).append(by_id.get(target) if target else None)
     rows = [
-        (VaultPath(r.path), ParsedNote.from_parts(r.parsed),
+        (VaultPath(r.path), ParsedNote.from_parts(r.parsed, frontmatter=r.frontmatter),
          targets.get(r.id, []),
          r.mtime_ns, r.size)
         for r in sorted(notes, key=lambda r: r.path)
@@ -211,6 +218,7 @@ _LIST_WORDS = st.sampled_from(
         "related", "scores", "words", "topics", "source", "pair", "status", "difficulty",
         "file.name", "file.etags", "length(related)", "length(scores)", "[[Matrices]]",
         "[[Eigenvalues]]", '"two"', '"#algebra"', '"Matrices"', "2", "null",
+        "file.frontmatter.source", 'file.frontmatter["my key"]', "file.frontmatter",
     ]
 )  # fmt: skip
 _STEPS = st.sampled_from(
