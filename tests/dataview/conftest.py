@@ -31,9 +31,14 @@ NOTES = {
 
 @pytest.fixture(scope="session")
 def table() -> Table:
-    parsed = {VaultPath(p): parse_note(VaultPath(p), text) for p, text in NOTES.items()}
+    return make_table(NOTES, {"linalg": "Courses/Linear Algebra.md"})
+
+
+def make_table(notes: dict[str, str], aliases: dict[str, str] | None = None) -> Table:
+    """The table of ``notes`` (path: text), parsed; links land by note name or ``aliases``."""
+    parsed = {VaultPath(p): parse_note(VaultPath(p), text) for p, text in notes.items()}
     names = {p.rsplit("/", 1)[-1].removesuffix(".md").casefold(): p for p in parsed}
-    names["linalg"] = "Courses/Linear Algebra.md"
+    names.update(aliases or {})
     rows = []
     for i, (path, note) in enumerate(sorted(parsed.items())):
         targets = [names.get(link.target.casefold()) for link in note.links]

@@ -3,7 +3,8 @@ indexes that ``FROM`` reads (tags, folders, links), built once per index run.
 
 This in-memory table is the reference the SQL one (``dataview.sqltable``) must agree with:
 the tests run both. A page the SQL table makes is filled lazily: ``pending`` names the parts
-(``keys``, ``meta``, ``tasks``, ``links``) its ``loader`` has not read yet.
+(``keys``, ``meta``, ``tasks``, ``links``, ``frontmatter``) its ``loader`` has not read
+yet.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Page:
     mtime_ns: int = 0
     size: int = 0
     created: str | None = None
+    frontmatter: dict[str, Any] = field(default_factory=dict)  # as written, unconverted
     keys: dict[str, Any] = field(default_factory=dict)  # ``fields`` by ``normal_key``
     _tasks: list[dict[str, Any]] | None = None
     _file: dict[str, Any] | None = None
@@ -100,7 +102,7 @@ class Page:
     def file(self) -> dict[str, Any]:
         """The implicit ``file.*`` fields, made on first use."""
         if self._file is None:
-            for part in ("meta", "links", "tasks"):
+            for part in ("meta", "links", "tasks", "frontmatter"):
                 self.need(part)
             mtime = dt.datetime.fromtimestamp(self.mtime_ns / 1e9).replace(microsecond=0)
             day = _DAY.search(self.name)
@@ -123,6 +125,7 @@ class Page:
                 "inlinks": [Link(p, _name(p)) for p in self.inlinks],
                 "outlinks": [Link(p, _name(p)) for p in self.outlinks],
                 "tasks": self.task_rows(),
+                "frontmatter": dict(self.frontmatter),
                 "day": parse_date(day.group(1)) if day else None,
             }
         return self._file
@@ -153,6 +156,9 @@ _FILE_FIELDS: dict[str, Any] = {
     "inlinks": lambda p: [Link(q, _name(q)) for q in p.part("links").inlinks],
     "outlinks": lambda p: [Link(q, _name(q)) for q in p.part("links").outlinks],
     "tasks": lambda p: p.task_rows(),
+    # Dataview's ``file.frontmatter``: the properties as the YAML gives them, not typed as
+    # fields are (a date stays text, ``"[[x]]"`` no link), so a query sees what was written.
+    "frontmatter": lambda p: dict(p.part("frontmatter").frontmatter),
 }
 _MISSING = object()
 
@@ -261,6 +267,7 @@ def build_table(
         pages[path] = Page(
             path, _name(path), {}, ["#" + t.name for t in note.tags], list(note.aliases),
             note.tasks, out, mtime_ns=mtime_ns, size=size, created=note.created,
+            frontmatter=dict(note.frontmatter),
         )  # fmt: skip
         raw[path] = note.fields
     for path, page in pages.items():

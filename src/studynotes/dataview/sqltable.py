@@ -65,7 +65,7 @@ from studynotes.db.models import Tag as TagRow
 _NOTES = Note.__table__
 _FIELDS = NoteField.__table__
 _TASKS = NoteTask.__table__
-_ALL_PARTS = ("keys", "meta", "tasks", "links")
+_ALL_PARTS = ("keys", "meta", "tasks", "links", "frontmatter")
 _BULK = 800  # past this many pages, read a part for every note and keep the ones asked
 
 
@@ -328,6 +328,8 @@ class SqlTable:
             parts.add("meta")
         if gets & {"inlinks", "outlinks"}:
             parts.add("links")
+        if "frontmatter" in gets:
+            parts.add("frontmatter")
         if "tasks" in gets or (query.kind == "task" and any(isinstance(s, Group) for s in steps)):
             parts.add("tasks")
         for part in sorted(parts):
@@ -359,6 +361,9 @@ class SqlTable:
                 todo[nid].tasks.append([text, bool(done), line])
         elif part == "links":
             self._fill_links(todo)
+        elif part == "frontmatter":  # the note's own column: the properties as written
+            for nid, data in self._rows(todo, _NOTES.c.id, [_NOTES.c.frontmatter]):
+                todo[nid].frontmatter = dict(data or {})
         for page in todo.values():
             if part != "keys" or keys is None:
                 page.pending.discard(part)

@@ -10,6 +10,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from studynotes.dataview.literals import read_inline
 from studynotes.frontmatter import parse_frontmatter
 from studynotes.glossary.candidate import definition
 from studynotes.glossary.extract import TermCandidate, extract_terms
@@ -323,12 +324,16 @@ def parse_note(path: VaultPath, source: str) -> ParsedNote:
 
 
 def _dataview(note: ParsedNote, found: DataviewFacts) -> None:
-    """Properties first, then inline fields; a key written twice holds a list."""
+    """Properties first, then inline fields, each read as Dataview reads it (a list when
+    its items are literals); a key written more than once, in the properties or inline,
+    holds the list of its values, as in Dataview."""
     merged: dict[str, Any] = dict(note.frontmatter)
-    inline: dict[str, list[str]] = {}
+    inline: dict[str, list[Any]] = {}
     for key, value, _ in found.fields:
-        inline.setdefault(key, []).append(value)
+        inline.setdefault(key, []).append(read_inline(value))
     for key, values in inline.items():
+        if key in merged:
+            values = [merged[key], *values]
         merged[key] = values[0] if len(values) == 1 else values
     note.fields = merged
     note.inline_fields = [[k, v, line] for k, v, line in found.fields]

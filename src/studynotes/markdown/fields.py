@@ -24,7 +24,10 @@ __all__ = ["DataviewFacts", "dataview_facts", "fields_plugin"]
 
 _KEY = r"[^\s\[\]():*`#][^\[\]():`]*?"
 _LINE_FIELD = re.compile(rf"^[ \t]*(?:\*\*)?({_KEY})(?:\*\*)?::[ \t]*(.*)$")
-_BRACKETED = re.compile(rf"([\[(])({_KEY})::[ \t]*([^\])]*)[\])]")
+# A bracketed value runs to the closing bracket; a ``[[link]]`` inside it closes nothing.
+# (Written as an unrolled loop of possessive runs: no backtracking on a hostile line.)
+_VALUE = r"[^\[\])]*+(?:(?:\[\[[^\[\]]*\]\]|\[)[^\[\])]*+)*+"
+_BRACKETED = re.compile(rf"([\[(])({_KEY})::[ \t]*({_VALUE})[\])]")
 
 
 @dataclass(slots=True)
