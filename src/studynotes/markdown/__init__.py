@@ -24,7 +24,7 @@ from studynotes.markdown.wikilinks import wikilinks_plugin
 from studynotes.urls import tag_url
 
 # Bumped whenever parsing or rendering output changes, so cached parses are redone.
-PARSER_VERSION = "22"
+PARSER_VERSION = "23"
 
 
 @cache
