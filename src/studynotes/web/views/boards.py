@@ -9,15 +9,47 @@ import re
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from studynotes.db.models import Board, BoardLink, Note
-from studynotes.urls import canvas_url
+from studynotes.db.models import Board, BoardLink, Link, Note
+from studynotes.urls import canvas_url, note_url
 from studynotes.web import schemas as s
+from studynotes.web.views.common import NotFound
 
 _SNIPPET = 200  # characters of a board's words a search hit quotes
 
 
 def _ref(path: str, name: str) -> s.BoardRef:
     return s.BoardRef(name=name, url=canvas_url(path))
+
+
+def board_detail(db: Session, path: str) -> s.BoardDetail:
+    """A board as the index holds it: what its page and ``/api/canvas`` say beside the
+    drawing (which is read from its file)."""
+    row = db.execute(select(Board.id, Board.name, Board.error).where(Board.path == path)).first()
+    if row is None:
+        raise NotFound(f"no canvas {path!r} in the vault")
+    linking = db.execute(
+        select(Note.slug, Note.title)
+        .join(Link, Link.source_id == Note.id)
+        .where(Link.target_file == path)
+        .distinct()
+        .order_by(Note.title, Note.slug)
+    )
+    pointers = db.execute(
+        select(BoardLink.node, BoardLink.kind, BoardLink.raw_target, Note.slug,
+               BoardLink.target_file)
+        .outerjoin(Note, Note.id == BoardLink.target_id)
+        .where(BoardLink.board_id == row.id)
+        .order_by(BoardLink.position)
+    )  # fmt: skip
+    return s.BoardDetail(
+        name=row.name, path=path, url=canvas_url(path), error=row.error,
+        linked_from=[s.NoteRef(slug=sl, title=t, url=note_url(sl)) for sl, t in linking],
+        points_at=[
+            s.BoardPointer(node=n, kind="card" if k == "card" else "link", target=t, slug=sl,
+                           file=f)
+            for n, k, t, sl, f in pointers
+        ],
+    )  # fmt: skip
 
 
 def boards_holding(db: Session, path: str) -> list[s.BoardRef]:

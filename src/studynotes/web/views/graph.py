@@ -17,10 +17,9 @@ from typing import Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from studynotes.db.models import Attachment, Link, Note, NoteTag, Tag
+from studynotes.db.models import Board, BoardLink, Link, Note, NoteTag, Tag
 from studynotes.urls import canvas_url
 from studynotes.web import schemas as s
-from studynotes.web.views.canvas import canvas_notes
 from studynotes.web.views.common import tags_by_note
 from studynotes.web.views.notes import note_row
 
@@ -34,7 +33,12 @@ _LINKS = (
 
 
 def _note_graph(
-    db: Session, ids: set[int] | None, *, total: int, level: Literal["notes", "folders"]
+    db: Session,
+    ids: set[int] | None,
+    *,
+    total: int,
+    level: Literal["notes", "folders"],
+    around: int | None = None,
 ) -> s.Graph:
     """The notes of ``ids`` (every note when None) and the links among them."""
     query = select(Note.id, Note.slug, Note.title, Note.path)
@@ -64,41 +68,59 @@ def _note_graph(
         )
         for n in notes
     ]
-    if ids is None:  # the whole vault, note by note: its canvas boards too
-        _add_canvases(db, nodes, edges, {n.path: n.slug for n in notes})
+    _add_canvases(db, nodes, edges, slug_of, every=ids is None, around=around)
     return s.Graph(nodes=nodes, edges=edges, links=pairs, level=level, total_notes=total)
 
 
 def _add_canvases(
-    db: Session, nodes: list[s.GraphNode], edges: list[s.GraphEdge], slugs: dict[str, str]
+    db: Session,
+    nodes: list[s.GraphNode],
+    edges: list[s.GraphEdge],
+    slugs: dict[int, str],
+    *,
+    every: bool,
+    around: int | None = None,
 ) -> None:
-    """Canvas boards as nodes: linked from the notes that link to them, and linking to the
-    notes on them (read from the index: the links and the boards' own files)."""
-    boards = [p for (p,) in db.execute(select(Attachment.path)) if p.endswith(".canvas")]
+    """Canvas boards as nodes, linked from the notes that link to them and linking to the
+    notes on their cards and in their links. ``every``: each board of the vault, else only
+    those touching a note of the graph (``around``: touching that one note)."""
+    touching = set(slugs) if around is None else {around}
+    boards: dict[str, str] = {p: name for p, name in db.execute(select(Board.path, Board.name))}
     if not boards:
         return
-    linking = db.execute(
-        select(Note.slug, Link.target_file).join(Link, Link.source_id == Note.id)
-        .where(Link.target_file.in_(boards)).distinct()
-    ).all()  # fmt: skip
-    on_board = canvas_notes(db, boards)
-    degree: Counter[str] = Counter()
-    for slug, board in linking:
-        if board is None:
+    linked: Counter[str] = Counter()
+    pairs: set[tuple[str, str]] = set()
+    for nid, board in db.execute(
+        select(Link.source_id, Link.target_file)
+        .where(Link.target_file.in_(list(boards)))
+        .distinct()
+    ):
+        if nid in slugs and board is not None and nid in touching:
+            pairs.add((slugs[nid], _canvas_id(board)))
+    on_board = db.execute(
+        select(Board.path, BoardLink.target_id)
+        .join(BoardLink, BoardLink.board_id == Board.id)
+        .where(BoardLink.target_id.is_not(None))
+        .distinct()
+    )
+    for board, held in on_board:
+        if held is not None and held in slugs and held in touching:
+            pairs.add((_canvas_id(board), slugs[held]))
+    by_id = {n.id: n for n in nodes}
+    for source, target in sorted(pairs):
+        edges.append(s.GraphEdge(source=source, target=target))
+        linked[source] += 1
+        linked[target] += 1
+        note = by_id.get(target if source.startswith("canvas:") else source)
+        if note is not None:
+            note.degree += 1
+    for board, name in sorted(boards.items()):
+        if not every and not linked[_canvas_id(board)]:
             continue
-        edges.append(s.GraphEdge(source=slug, target=_canvas_id(board)))
-        degree[board] += 1
-    for board, paths in on_board.items():
-        for path in paths:
-            if path in slugs:
-                edges.append(s.GraphEdge(source=_canvas_id(board), target=slugs[path]))
-                degree[board] += 1
-    for board in boards:
-        name = posixpath.basename(board).removesuffix(".canvas")
         nodes.append(
             s.GraphNode(
                 id=_canvas_id(board), title=f"{name} (canvas)", folder=posixpath.dirname(board),
-                tags=[], degree=degree[board], url=canvas_url(board),
+                tags=[], degree=linked[_canvas_id(board)], kind="canvas", url=canvas_url(board),
             )
         )  # fmt: skip
 
@@ -198,4 +220,4 @@ def local_graph(db: Session, slug: str) -> s.Graph:
     for src, dst in db.execute(touching):
         near.update(i for i in (src, dst) if i is not None)
     total = db.execute(select(func.count(Note.id))).scalar_one()
-    return _note_graph(db, near, total=total, level="notes")
+    return _note_graph(db, near, total=total, level="notes", around=note.id)
