@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studynotes.canvas import CanvasError, Node, board_html, parse_canvas
+from studynotes.canvas import (
+    CanvasError,
+    Node,
+    board_html,
+    board_refs,
+    canvas_text,
+    parse_canvas,
+    thumbnail_svg,
+)
 
 BOARD = {
     "nodes": [
@@ -77,6 +86,14 @@ def test_an_empty_board_says_so() -> None:
          ' "color": "red"}]}', "preset 1-6"),
         ('{"nodes": [], "edges": [{"id": "e", "fromNode": "a", "toNode": "b"}]}',
          "no node with id"),
+        ('{"nodes": [{"id": "a", "type": "text", "x": NaN, "y": 0, "width": 1, "height": 1}]}',
+         "'x' is nan, not a position"),
+        ('{"nodes": [{"id": "a", "type": "text", "x": 0, "y": 0, "width": 1e999, "height": 1}]}',
+         "'width' is inf"),
+        ('{"nodes": [{"id": "a", "type": "text", "x": 0, "y": 0, "width": 1, "height": 1},'
+         ' {"id": "a", "type": "group", "x": 0, "y": 0, "width": 1, "height": 1}]}',
+         "node 2: another node already has the id 'a'"),
+        ("[" * 50_000 + "]" * 50_000, "nests lists or objects too deeply"),
     ],
 )  # fmt: skip
 def test_a_malformed_board_says_what_is_wrong(text: str, message: str) -> None:
@@ -125,4 +142,48 @@ def test_any_json_draws_or_fails_with_a_canvas_error(data: object) -> None:
     except CanvasError:
         return
     board_html(board, lambda n: "")
+    picture = thumbnail_svg(board)
     assert all(isinstance(n, Node) for n in board.nodes)
+    assert not re.search(r'="[^"]*(?:nan|inf)', picture)  # every number in it is finite
+    board_refs(board)
+    canvas_text(board)
+
+
+def test_a_boards_words_are_its_cards_as_read_and_its_labels() -> None:
+    board = parse_canvas(
+        json.dumps(
+            {
+                "nodes": [
+                    {"id": "t", "type": "text", "x": 0, "y": 0, "width": 9, "height": 9,
+                     "text": "## Plan\nRead **this** and [[Leaf|the leaf]]."},
+                    {"id": "g", "type": "group", "x": 0, "y": 0, "width": 9, "height": 9,
+                     "label": "Week one"},
+                ]
+            }
+        )
+    )  # fmt: skip
+    assert canvas_text(board) == "Plan Read this and the leaf.\nWeek one"
+
+
+def test_a_board_points_at_its_file_cards_and_the_links_on_its_text_cards() -> None:
+    board = parse_canvas(
+        json.dumps(
+            {
+                "nodes": [
+                    {"id": "f", "type": "file", "x": 0, "y": 0, "width": 9, "height": 9,
+                     "file": "Topics/Leaf.md", "subpath": "#Veins"},
+                    {"id": "t", "type": "text", "x": 0, "y": 0, "width": 9, "height": 9,
+                     "text": "See [[Stem]], ![[Root#^b1]] and [Bark](Bark.md)."},
+                    {"id": "u", "type": "link", "x": 0, "y": 0, "width": 9, "height": 9,
+                     "url": "https://example.org/"},
+                ]
+            }
+        )
+    )  # fmt: skip
+    found = [(node, kind, r.target, r.heading, r.block) for node, kind, r in board_refs(board)]
+    assert found == [
+        ("f", "card", "Topics/Leaf.md", "Veins", None),
+        ("t", "link", "Stem", None, None),
+        ("t", "link", "Root", None, "b1"),
+        ("t", "link", "Bark.md", None, None),
+    ]

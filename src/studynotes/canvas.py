@@ -9,18 +9,21 @@ so nothing needs an inline style under the Content-Security-Policy.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import Any, Literal
 
+from studynotes.htmltext import visible_text
 from studynotes.markdown import make_parser
 from studynotes.markdown.facts import RawLink, facts
 from studynotes.sanitize import sanitize
 
 MAX_BYTES = 5_000_000
 MAX_NODES = 5_000
+MAX_COORDINATE = 1e9  # beyond this a position is a typo, and the SVG's numbers overflow
 _HEX = re.compile(r"^#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?$")
 _SIDES = ("top", "right", "bottom", "left")
 _PLACEHOLDER_LINK = re.compile(r'<a data-sn-link="(-?\d+)"[^>]*>(.*?)</a>', re.DOTALL)
@@ -72,6 +75,8 @@ def _number(raw: dict[str, Any], key: str, where: str) -> float:
     value = raw.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise CanvasError(f"{where}: '{key}' must be a number")
+    if not math.isfinite(value) or abs(value) > MAX_COORDINATE:
+        raise CanvasError(f"{where}: '{key}' is {value}, not a position on a board")
     return float(value)
 
 
@@ -98,6 +103,8 @@ def parse_canvas(source: str) -> Board:
     except json.JSONDecodeError as exc:
         why = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         raise CanvasError(why) from None
+    except RecursionError:
+        raise CanvasError("not a canvas: its JSON nests lists or objects too deeply") from None
     if not isinstance(data, dict):
         raise CanvasError("a canvas is a JSON object with 'nodes' and 'edges'")
     nodes_raw, edges_raw = data.get("nodes", []), data.get("edges", [])
@@ -129,6 +136,8 @@ def parse_canvas(source: str) -> Board:
             raise CanvasError(f"{where}: unknown node type {node.type!r}")
         if node.width <= 0 or node.height <= 0:
             raise CanvasError(f"{where}: width and height must be above zero")
+        if node.id in ids:
+            raise CanvasError(f"{where}: another node already has the id {node.id!r}")
         ids.add(node.id)
         board.nodes.append(node)
     for i, raw in enumerate(edges_raw):
@@ -300,10 +309,38 @@ def _node_body(node: Node, file_node: Callable[[Node], str], link_html: LinkHtml
 
 
 def canvas_text(board: Board) -> str:
-    """The words on a board, for a preview: its text nodes and group and edge labels."""
-    words = [n.text for n in board.nodes if n.type == "text"]
+    """The words on a board as a reader sees them (its text cards' markdown rendered, then
+    group and edge labels), one card a line: what search finds it by and quotes."""
+    words = [visible_text(_markdown(n.text)) for n in board.nodes if n.type == "text"]
     words += [n.label for n in board.nodes if n.label] + [e.label for e in board.edges if e.label]
     return "\n".join(w for w in words if w)
+
+
+RefKind = Literal["card", "link"]
+
+
+def board_refs(board: Board) -> list[tuple[str, RefKind, RawLink]]:
+    """What the board points at, in order, as (node id, kind, raw link): each file card
+    (``card``, its path written as a link, with its subpath) and each ``[[link]]`` or
+    ``![[embed]]`` on a text card (``link``). Resolve finds where each lands."""
+    out: list[tuple[str, RefKind, RawLink]] = []
+    for node in board.nodes:
+        if node.type == "file":
+            heading, block = _subpath(node.subpath)
+            out.append((node.id, "card", RawLink(node.file, heading, block, kind="embed")))
+        elif node.type == "text" and ("[[" in node.text or "](" in node.text):
+            env: dict[str, Any] = {}
+            make_parser().parse(node.text, env)
+            out += [(node.id, "link", link) for link in facts(env).links if link.target]
+    return out
+
+
+def _subpath(subpath: str) -> tuple[str | None, str | None]:
+    """A file card's ``#Heading`` or ``#^block``, as (heading, block)."""
+    part = subpath.lstrip("#")
+    if not part:
+        return None, None
+    return (None, part[1:]) if part.startswith("^") else (part, None)
 
 
 _PRESETS = {"1": "#e93147", "2": "#ec7500", "3": "#e0ac00", "4": "#08b94e", "5": "#00bfbc",

@@ -26,5 +26,10 @@ def canvas_url(path: str) -> str:
     return "/canvas/" + quote(path, safe="/")
 
 
+def attachment_url(path: str) -> str:
+    """Where a link to a file that is not a note opens: a board's page, or the file."""
+    return canvas_url(path) if path.lower().endswith(".canvas") else file_url(path)
+
+
 def canvas_preview_url(path: str) -> str:
     return "/canvas-preview/" + quote(path, safe="/")

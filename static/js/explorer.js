@@ -37,6 +37,13 @@ function itemFor(entry) {
   a.setAttribute("role", "treeitem");
   a.href = entry.url;
   a.textContent = entry.name;
+  if (entry.kind === "canvas") {
+    li.classList.add("tree-canvas");
+    const kind = document.createElement("span");
+    kind.className = "tree-kind";
+    kind.textContent = "canvas";
+    a.append(" ", kind);
+  }
   a.tabIndex = -1;
   if (entry.kind === "folder") {
     a.setAttribute("aria-expanded", "false");

@@ -129,8 +129,22 @@ class SearchBox {
       }
       parts.push(group);
     }
+    const boards = data?.boards || [];
+    if (boards.length) {
+      const group = this.group("Canvas boards", "boards");
+      for (const b of boards) {
+        const a = this.option(pageUrl(b.url), "sr-note sr-board");
+        const title = el("span", "sr-title");
+        title.append(el("span", null, b.name));
+        title.append(el("span", "sr-kind", "canvas"));
+        a.append(title);
+        if (b.snippet) a.append(el("span", "sr-snippet", b.snippet));
+        group.append(a);
+      }
+      parts.push(group);
+    }
     if (!data) parts.push(el("div", "sr-empty", "Search is unavailable right now."));
-    else if (!terms.length && !notes.length) parts.push(el("div", "sr-empty", `No notes or terms match “${q}”.`));
+    else if (!terms.length && !notes.length && !boards.length) parts.push(el("div", "sr-empty", `No notes or terms match “${q}”.`));
     const all = this.option(pageUrl(`/search?q=${encodeURIComponent(q)}`), "sr-all");
     all.textContent = `Search everything for “${q}”`;
     parts.push(all);

@@ -69,3 +69,18 @@ def test_a_link_on_a_board_card_opens_its_note_and_previews_it(page: Tab) -> Non
     expect(preview).to_contain_text("LoRA")
     link.click()
     page.wait_for_url("**/notes/fine-tuning/lora")
+
+
+def test_the_search_box_and_the_explorer_offer_a_board(page: Tab) -> None:
+    page.goto(f"{page.base}/notes/fine-tuning/lora")
+    box = page.locator("#search-input")
+    box.fill("cheapest start")  # words on one of the board's text cards
+    found = page.locator('[role="listbox"] .sr-board')
+    expect(found).to_have_count(1, timeout=5000)
+    expect(found).to_contain_text("Study Map")
+    found.click()
+    page.wait_for_url("**/canvas/Study%20Map.canvas")
+    page.goto(f"{page.base}/notes/dashboard")
+    entry = page.locator('.tree a[href="/canvas/Study%20Map.canvas"]')
+    expect(entry).to_contain_text("Study Map")
+    expect(entry.locator(".tree-kind")).to_have_text("canvas")

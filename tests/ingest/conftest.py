@@ -76,6 +76,13 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 "SELECT t.slug, a.name FROM term_aliases a JOIN terms t ON t.id = a.term_id",
             ),
             "attachments": _rows(conn, "SELECT path, size FROM attachments"),
+            "boards": _rows(conn, "SELECT path, name, text, fold, error FROM boards"),
+            "board_links": _rows(
+                conn,
+                "SELECT b.path, l.position, l.node, l.kind, l.raw_target, t.path, "
+                "l.target_file, l.context FROM board_links l "
+                "JOIN boards b ON b.id = l.board_id LEFT JOIN notes t ON t.id = l.target_id",
+            ),
             "note_fields": _rows(
                 conn,
                 "SELECT n.path, f.key, f.kind, f.rank, f.num, f.fold, f.text, f.raw "

@@ -2,15 +2,17 @@
 same files holds: pages, links and where they land, backlinks, terms, tags, search rows and
 flashcards (a term's cards, and those written in a note, with their decks).
 
-Random small vaults take random edits (notes and attachments added, edited, renamed, moved,
-deleted; headings, block ids, aliases, glossary lines; sized, nested and heading embeds;
-links to notes that are missing or appear later). After each step the vault is indexed three
-ways: by an index run against the database of the previous steps (``studynotes index``), by
-an index run that keeps its memory between runs (the server's watcher), and from scratch.
+Random small vaults take random edits (notes, attachments and canvas boards added, edited,
+renamed, moved, deleted; headings, block ids, aliases, glossary lines; sized, nested and
+heading embeds; links to notes that are missing or appear later). After each step the vault
+is indexed three ways: by an index run against the database of the previous steps
+(``studynotes index``), by an index run that keeps its memory between runs (the server's
+watcher), and from scratch.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -108,6 +110,44 @@ LINE = st.one_of(
         ]
     ),
 )
+
+
+BOARDS = ["Map.canvas", "sub/Plan.canvas"]
+
+
+@st.composite
+def board_text(draw: st.DrawFn) -> str:
+    """A canvas board: file cards (notes, images, files that are missing), text cards with
+    links, a group; now and then a malformed one."""
+    broken = draw(st.sampled_from(["", "", "", '{"nodes": [', '{"nodes": [{"id": 1}]}']))
+    if broken:
+        return broken
+    cards = draw(
+        st.lists(
+            st.one_of(
+                st.builds(
+                    lambda f: {"type": "file", "file": f},
+                    st.sampled_from([*NOTES, "Later.md", *ATTACHMENTS, "gone.png", "Map.canvas"]),
+                ),
+                st.builds(lambda t: {"type": "text", "text": f"Read [[{t}]] now."}, _link_target),
+                st.builds(
+                    lambda t, h: {"type": "text", "text": f"## Step\n[[{t}#{h}]]"},
+                    _link_target, _heading,
+                ),
+                st.just({"type": "group", "label": "Week one"}),
+            ),
+            max_size=5,
+        )
+    )  # fmt: skip
+    nodes = [
+        {"id": f"n{i}", "x": i * 300, "y": 0, "width": 250, "height": 100, **card}
+        for i, card in enumerate(cards)
+    ]
+    edges = [
+        {"id": f"e{i}", "fromNode": f"n{i}", "toNode": f"n{i + 1}", "label": "then"}
+        for i in range(len(nodes) - 1)
+    ]
+    return json.dumps({"nodes": nodes, "edges": edges})
 
 
 @st.composite
@@ -218,6 +258,15 @@ class IncrementalEqualsFull(RuleBasedStateMachine):
             self._write(name, b"\x89PNG\r\n\x1a\n" + name.encode())
         else:
             (self.vault / name).unlink(missing_ok=True)
+
+    @rule(name=st.sampled_from(BOARDS), body=board_text())
+    def write_board(self, name: str, body: str) -> None:
+        """A board's rows follow its edits, and the notes it points at as they come and go."""
+        self._write(name, body.encode())
+
+    @rule(name=st.sampled_from(BOARDS))
+    def delete_board(self, name: str) -> None:
+        (self.vault / name).unlink(missing_ok=True)
 
     @invariant()
     def incremental_equals_full(self) -> None:

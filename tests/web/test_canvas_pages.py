@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -75,7 +76,7 @@ def test_boards_are_found_by_search(tmp_path: Path, small_vault: SmallVault) -> 
         nothing = client.get("/api/search", params={"q": "zebra"}).json()["boards"]
     engine.dispose()
     assert [(b["name"], b["url"], b["snippet"]) for b in by_text] == [
-        ("Map", "/canvas/Map.canvas", "An idea\nexplains".replace("\n", " "))
+        ("Map", "/canvas/Map.canvas", "An idea")  # the card the words are on
     ]
     assert [b["name"] for b in by_name] == ["Map"]
     assert "Canvas boards" in page and 'href="/canvas/Map.canvas"' in page
@@ -93,7 +94,11 @@ def test_a_note_on_a_board_lists_the_board_with_its_backlinks(
     engine.dispose()
     assert detail["boards"] == [{"name": "Map", "url": "/canvas/Map.canvas"}]
     shown = " ".join(page.split())
-    assert 'On a board: <a class="internal-link" href="/canvas/Map.canvas">Map</a>' in shown
+    assert 'Backlinks <span class="count">1</span>' in shown
+    assert (
+        '<li class="ref-board"><a class="ref-title internal-link" href="/canvas/Map.canvas">Map</a>'
+        ' <span class="badge">canvas</span></li>'
+    ) in shown
     assert other["boards"] == []
 
 
@@ -135,3 +140,152 @@ def test_links_on_text_cards_are_links_to_their_notes(
     assert 'href="/notes/topic#topic" data-slug="topic" data-anchor="topic">the heading' in page
     assert 'href="/notes/boards/deep" data-slug="boards/deep">deep</a>' in page
     assert 'is-unresolved" data-target="Nowhere"' in page
+
+
+TEXT_BOARD = {
+    "nodes": [
+        {"id": "t", "type": "text", "x": 0, "y": 0, "width": 300, "height": 120,
+         "text": "## Plan\nRead **photosynthesis** first, then [[Leaf]]."},
+        {"id": "g", "type": "group", "x": -20, "y": -40, "width": 400, "height": 200,
+         "label": "Week one"},
+    ]
+}  # fmt: skip
+TEXT_NOTES = {
+    "Leaf.md": "# Leaf\n\nLeaves are green.\n",
+    "Stem.md": "# Stem\n\nStems hold leaves up. Board: [[Plans/Biology.canvas]]\n",
+    "Plans/Biology.canvas": json.dumps(TEXT_BOARD),
+    "Plans/Photosynthesis Map.canvas": json.dumps({"nodes": []}),
+}
+
+
+def test_boards_are_in_the_explorer_and_their_folder(
+    tmp_path: Path, small_vault: SmallVault
+) -> None:
+    settings, engine, _ = small_vault(tmp_path, TEXT_NOTES)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        top = client.get("/api/tree").json()
+        plans = client.get("/api/tree", params={"folder": "Plans"}).json()
+        folder = client.get("/api/folders/Plans")
+        folder_page = client.get("/folders/Plans").text
+        explorer = client.get("/notes/leaf").text
+    engine.dispose()
+    assert {"name": "Plans", "kind": "folder", "path": "Plans", "url": "/folders/Plans",
+            "notes": 2} in top  # fmt: skip
+    assert [(e["name"], e["kind"], e["url"]) for e in plans] == [
+        ("Biology", "canvas", "/canvas/Plans/Biology.canvas"),
+        ("Photosynthesis Map", "canvas", "/canvas/Plans/Photosynthesis%20Map.canvas"),
+    ]
+    assert folder.status_code == 200  # a folder of boards only was "no folder" before
+    assert [b["name"] for b in folder.json()["boards"]] == ["Biology", "Photosynthesis Map"]
+    assert 'href="/canvas/Plans/Biology.canvas"' in folder_page and "2 canvas boards" in folder_page
+    assert 'data-folder="Plans"' in explorer
+
+
+def test_a_link_on_a_text_card_makes_the_board_a_backlink(
+    tmp_path: Path, small_vault: SmallVault
+) -> None:
+    settings, engine, _ = small_vault(tmp_path, TEXT_NOTES)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        leaf = client.get("/api/notes/leaf").json()
+        page = " ".join(client.get("/notes/leaf").text.split())
+    engine.dispose()
+    assert leaf["boards"] == [{"name": "Biology", "url": "/canvas/Plans/Biology.canvas"}]
+    assert 'Backlinks <span class="count">1</span>' in page
+    assert 'href="/canvas/Plans/Biology.canvas">Biology</a>' in page
+
+
+def test_a_note_linking_a_board_opens_the_boards_page(
+    tmp_path: Path, small_vault: SmallVault
+) -> None:
+    settings, engine, _ = small_vault(tmp_path, TEXT_NOTES)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        stem = client.get("/api/notes/stem").json()["links_out"]
+        page = " ".join(client.get("/notes/stem").text.split())
+        board = client.get("/canvas/Plans/Biology.canvas").text
+    engine.dispose()
+    assert [(link["file"], link["kind"]) for link in stem] == [("Plans/Biology.canvas", "link")]
+    assert '<a class="link-chip file-link" href="/canvas/Plans/Biology.canvas">' in page
+    assert "/files/Plans/Biology.canvas" not in page
+    assert 'href="/notes/stem">Stem</a>' in board
+
+
+def test_search_ranks_a_board_named_by_the_query_before_one_that_mentions_it(
+    tmp_path: Path, small_vault: SmallVault
+) -> None:
+    settings, engine, _ = small_vault(tmp_path, TEXT_NOTES)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        hits = client.get("/api/search", params={"q": "photosynthesis"}).json()["boards"]
+        plan = client.get("/api/search", params={"q": "plan"}).json()["boards"]
+        part = client.get("/api/search", params={"q": "ynthesis"}).json()["boards"]
+    engine.dispose()
+    assert [h["name"] for h in hits] == ["Photosynthesis Map", "Biology"]
+    assert hits[1]["snippet"] == "Plan Read photosynthesis first, then Leaf."  # as read
+    assert [h["name"] for h in plan] == ["Biology"]  # by its card, not its folder "Plans"
+    assert part == []  # words are found from their start, as note search finds them
+
+
+def test_the_graph_links_boards_through_their_cards_and_their_links(
+    tmp_path: Path, small_vault: SmallVault
+) -> None:
+    settings, engine, _ = small_vault(tmp_path, TEXT_NOTES)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        whole = client.get("/api/graph").json()
+        local = client.get("/api/graph", params={"slug": "leaf"}).json()
+    engine.dispose()
+    board = "canvas:Plans/Biology.canvas"
+    kinds = {n["id"]: n["kind"] for n in whole["nodes"]}
+    assert kinds[board] == "canvas" and kinds["leaf"] == "note"
+    assert {(e["source"], e["target"]) for e in whole["edges"]} == {
+        (board, "leaf"),
+        ("stem", board),
+    }
+    assert [n["id"] for n in local["nodes"]] == ["leaf", board]
+    assert [(e["source"], e["target"]) for e in local["edges"]] == [(board, "leaf")]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ('{"nodes": [{"id": "a", "type": "text", "x": NaN, "y": 0, "width": 9, "height": 9}]}',
+         "not a position"),
+        ('{"nodes": [{"id": "a", "type": "text", "x": 1e400, "y": 0, "width": 9, "height": 9}]}',
+         "not a position"),
+        ("[" * 100_000 + "]" * 100_000, "nests"),
+        ('{"nodes": [{"id": "a", "type": "text", "x": 0, "y": 0, "width": 9, "height": 9},'
+         ' {"id": "a", "type": "text", "x": 20, "y": 0, "width": 9, "height": 9}]}',
+         "already has the id"),
+    ],
+)  # fmt: skip
+def test_a_malformed_board_gets_a_page_saying_why_never_a_server_error(
+    tmp_path: Path, small_vault: SmallVault, text: str, why: str
+) -> None:
+    settings, engine, _ = small_vault(tmp_path, {"Bad.canvas": text})
+    with TestClient(create_app(settings, engine=engine)) as client:
+        page = client.get("/canvas/Bad.canvas")
+        picture = client.get("/canvas-preview/Bad.canvas")
+        graph = client.get("/api/graph")
+    engine.dispose()
+    assert page.status_code == 422 and why in page.text
+    assert picture.status_code == 200 and "cannot be shown" in picture.text
+    assert graph.status_code == 200
+
+
+def test_a_boards_json_twin_says_who_links_to_it_and_where_its_cards_land(
+    tmp_path: Path, small_vault: SmallVault
+) -> None:
+    settings, engine, _ = small_vault(tmp_path, {**TEXT_NOTES, "Bad.canvas": '{"nodes": ['})
+    with TestClient(create_app(settings, engine=engine)) as client:
+        board = client.get("/api/canvas/Plans/Biology.canvas").json()
+        bad = client.get("/api/canvas/Bad.canvas").json()
+        missing = client.get("/api/canvas/Nope.canvas")
+    engine.dispose()
+    assert board == {
+        "name": "Biology", "path": "Plans/Biology.canvas", "url": "/canvas/Plans/Biology.canvas",
+        "error": "",
+        "linked_from": [{"slug": "stem", "title": "Stem", "url": "/notes/stem"}],
+        "points_at": [
+            {"node": "t", "kind": "link", "target": "Leaf", "slug": "leaf", "file": None}
+        ],
+    }  # fmt: skip
+    assert bad["error"].startswith("not valid JSON") and bad["points_at"] == []
+    assert missing.status_code == 404

@@ -192,6 +192,40 @@ class Attachment(Base):
     mtime_ns: Mapped[int] = mapped_column(BigInteger)
 
 
+class Board(Base):
+    """A canvas board (``.canvas``) as indexed: what the pages around it read (the
+    explorer, folders, search, backlinks, the graph) without opening its file. ``error``
+    says why a malformed board cannot be drawn ("" for a good one)."""
+
+    __tablename__ = "boards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(String(1024), unique=True)
+    name: Mapped[str] = mapped_column(String(512))
+    text: Mapped[str] = mapped_column(Text, default="")  # its words, one card a line
+    fold: Mapped[str] = mapped_column(Text, default="")  # name and words, casefolded
+    error: Mapped[str] = mapped_column(Text, default="")
+
+
+class BoardLink(Base):
+    """What a board points at: a file card (``card``) or a ``[[link]]`` on a text card
+    (``link``), and where it lands (a note, another file, or nowhere)."""
+
+    __tablename__ = "board_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    node: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))  # "card" | "link"
+    raw_target: Mapped[str] = mapped_column(String(1024))
+    target_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notes.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    target_file: Mapped[str | None] = mapped_column(String(1024), nullable=True)
+    context: Mapped[str] = mapped_column(Text, default="")
+
+
 class Term(Base):
     __tablename__ = "terms"
 

@@ -12,6 +12,7 @@ import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -20,6 +21,7 @@ from studynotes.db.session import index_lock, settle
 from studynotes.glossary.collect import GlossaryTerm
 from studynotes.glossary.marks import MarkTerm, TermMatcher, strip_line_marks
 from studynotes.ingest import plan, store
+from studynotes.ingest.boards import index_boards
 from studynotes.ingest.discover import FileInfo, Inventory, check_vault, discover
 from studynotes.ingest.glossary import vault_terms
 from studynotes.ingest.memo import Glossary, Memo, NoteMemo, load_memo, new_generation
@@ -296,6 +298,7 @@ def _render_and_store(
         terms=None if term_rows == memo.term_rows else resolved.terms,
         all_terms=resolved.terms,
         attachments=inventory.attachments,
+        boards=index_boards(Path(root), inventory.attachments, resolved.resolver, notes),
         vault_root=root,
         config=config,
         generation=new_generation(),

@@ -30,6 +30,7 @@ from studynotes.db.models import (
 )
 from studynotes.db.search import sync_search_index
 from studynotes.glossary.collect import GlossaryTerm
+from studynotes.ingest.boards import IndexedBoard, write_boards
 from studynotes.ingest.discover import FileInfo
 from studynotes.ingest.memo import CONFIG, GENERATION
 from studynotes.ingest.parse import ParsedNote
@@ -317,6 +318,7 @@ class Changes:
     terms: Sequence[GlossaryTerm] | None  # None: the terms the index has are right
     all_terms: Sequence[GlossaryTerm]  # the glossary as it now stands, for its cards
     attachments: Sequence[FileInfo]
+    boards: Sequence[IndexedBoard]
     vault_root: str
     config: str
     generation: str
@@ -410,6 +412,7 @@ def write(engine: Engine, changes: Changes, rendered: Iterable[Rendered]) -> Wri
                 insert(Attachment),
                 [{"path": a.path, "size": a.size, "mtime_ns": a.mtime_ns} for a in c.attachments],
             )
+        write_boards(conn, ids, c.boards)
         meta = {
             "parser_version": PARSER_VERSION, "vault": c.vault_root,
             "indexed_at": c.now.isoformat(), CONFIG: c.config, GENERATION: c.generation,

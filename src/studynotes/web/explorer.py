@@ -41,10 +41,14 @@ def _folder_item(entry: TreeEntry, inner: str | None) -> str:
 
 
 def _note_item(entry: TreeEntry, current: bool) -> str:
+    """A note, or a canvas board (marked as one, as Obsidian's explorer marks it)."""
     mark = ' aria-current="page"' if current else ""
+    cls, kind = "tree-note", ""
+    if entry.kind == "canvas":
+        cls, kind = "tree-note tree-canvas", ' <span class="tree-kind">canvas</span>'
     return (
-        f'<li role="none" class="tree-note"><a role="treeitem" '
-        f'href="{escape(entry.url, quote=True)}"{mark}>{escape(entry.name)}</a></li>'
+        f'<li role="none" class="{cls}"><a role="treeitem" '
+        f'href="{escape(entry.url, quote=True)}"{mark}>{escape(entry.name)}{kind}</a></li>'
     )
 
 

@@ -70,7 +70,7 @@ class Crumb(BaseModel):
 
 class TreeEntryOut(BaseModel):
     name: str
-    kind: Literal["folder", "note"]
+    kind: Literal["folder", "note", "canvas"]
     path: str
     url: str
     notes: int = Field(description="for a folder, the notes anywhere below it")
@@ -144,7 +144,7 @@ class GraphNode(BaseModel):
     folder: str
     tags: list[str]
     degree: int
-    kind: Literal["note", "folder"] = "note"
+    kind: Literal["note", "folder", "canvas"] = "note"
     count: int = Field(default=1, description="for a folder node, the notes it stands for")
     url: str | None = Field(default=None, description="where the node opens, if not a note")
 
@@ -200,6 +200,7 @@ class FolderCount(BaseModel):
 class FolderPage(BaseModel):
     folder: str
     notes: list[NoteSummary]
+    boards: list[BoardRef] = Field(default_factory=list, description="canvas boards in it")
     subfolders: list[FolderCount]
 
 
@@ -236,6 +237,29 @@ class NoteHitOut(BaseModel):
     path: str
     snippet_html: str
     tags: list[str]
+
+
+class NoteRef(BaseModel):
+    slug: str
+    title: str
+    url: str
+
+
+class BoardPointer(BaseModel):
+    node: str = Field(description="the id of the card it is on")
+    kind: Literal["card", "link"] = Field(description="a file card, or a [[link]] on a text card")
+    target: str = Field(description="as written")
+    slug: str | None = Field(default=None, description="the note it lands on, if one")
+    file: str | None = Field(default=None, description="the other file it lands on, if one")
+
+
+class BoardDetail(BaseModel):
+    name: str
+    path: str
+    url: str
+    error: str = Field(default="", description="why the board cannot be drawn; empty if it can")
+    linked_from: list[NoteRef] = Field(description="notes that link to or embed the board")
+    points_at: list[BoardPointer] = Field(description="its file cards and links, in order")
 
 
 class BoardHitOut(BaseModel):

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from studynotes.db.search import search
 from studynotes.web import schemas as s
-from studynotes.web.views.canvas import find_boards
+from studynotes.web.views.boards import find_boards
 
 MAX_QUERY = 200
 

@@ -114,6 +114,13 @@ def get_folder(folder: str, db: SessionDep) -> s.FolderPage:
     return views.folder_page(db, folder)
 
 
+@router.get("/canvas/{path:path}", response_model=s.BoardDetail)
+def get_canvas(path: str, db: SessionDep) -> s.BoardDetail:
+    """A canvas board as the index holds it: the notes linking to it, what its cards and
+    links point at, and why it cannot be drawn if it cannot (the page at ``/canvas/``)."""
+    return views.board_detail(db, path)
+
+
 @router.get("/tree", response_model=list[s.TreeEntryOut])
 def get_tree(
     tree: TreeDep,

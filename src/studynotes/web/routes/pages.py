@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from studynotes.study import charts
 from studynotes.study.export import deck_package
-from studynotes.urls import file_url, note_url, term_url
+from studynotes.urls import attachment_url, note_url, term_url
 from studynotes.web import deps, views
 from studynotes.web import schemas as s
 from studynotes.web.deps import GlossaryDep, ReaderDep, SessionDep
@@ -133,7 +133,8 @@ def _note_context(note: s.NoteDetail) -> dict[str, Any]:
                 href = note_url(link.resolved_slug, anchor) if anchor else _href(link.resolved_slug)
                 outgoing.append((link, label, href, anchor))
             else:
-                outgoing.append((link, label, file_url(link.file) if link.file else None, None))
+                opens = attachment_url(link.file) if link.file else None
+                outgoing.append((link, label, opens, None))
     neighbours: dict[str, str] = {}
     for b in note.backlinks:
         if b.slug != note.slug:

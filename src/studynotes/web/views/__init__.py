@@ -2,7 +2,7 @@
 returns, so the two can never disagree. One module per kind of page."""
 
 from studynotes.web.views import study
-from studynotes.web.views.canvas import boards_by_note
+from studynotes.web.views.boards import board_detail, boards_by_note
 from studynotes.web.views.common import NotFound, indexed_at, note_list
 from studynotes.web.views.glossary import (
     Glossary,
@@ -43,6 +43,7 @@ __all__ = [
     "NoteFacts",
     "Results",
     "TreeEntry",
+    "board_detail",
     "boards_by_note",
     "broken_links",
     "folder_page",

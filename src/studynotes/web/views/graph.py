@@ -18,10 +18,9 @@ from typing import Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from studynotes.db.models import Attachment, Link, Note, NoteTag, Tag
+from studynotes.db.models import Board, BoardLink, Link, Note, NoteTag, Tag
 from studynotes.urls import canvas_url
 from studynotes.web import schemas as s
-from studynotes.web.views.canvas import canvas_notes
 from studynotes.web.views.common import NotFound, tags_by_note
 from studynotes.web.views.notes import note_row
 
@@ -74,7 +73,12 @@ def _drawn(
 
 
 def _note_graph(
-    db: Session, ids: set[int] | None, *, total: int, level: Literal["notes", "folders"]
+    db: Session,
+    ids: set[int] | None,
+    *,
+    total: int,
+    level: Literal["notes", "folders"],
+    around: int | None = None,
 ) -> s.Graph:
     """The notes of ``ids`` (every note when None) and the links among them."""
     query = select(Note.id, Note.slug, Note.title, Note.path).order_by(Note.id)
@@ -88,41 +92,84 @@ def _note_graph(
         if b is not None
     )
     found = _drawn(notes, pairs, tags_by_note(db, [n.id for n in notes]), total=total, level=level)
-    if ids is None:  # the whole vault, note by note: its canvas boards too
-        _add_canvases(db, found.nodes, found.edges, {n.path: n.slug for n in notes})
+    boards = _read_boards(db)
+    slugs = {n.id: n.slug for n in notes}
+    _add_canvases(boards, found, slugs, every=ids is None, around=around)
     return found
 
 
+@dataclass(slots=True)
+class _Boards:
+    """The boards (path -> name), the notes that link to each, and the notes on each."""
+
+    names: dict[str, str]
+    linking: list[tuple[int, str]]  # note id, board path
+    holding: list[tuple[str, int]]  # board path, note id
+
+
+def _read_boards(db: Session) -> _Boards:
+    names: dict[str, str] = {p: name for p, name in db.execute(select(Board.path, Board.name))}
+    if not names:
+        return _Boards(names, [], [])
+    linking = [
+        (nid, board)
+        for nid, board in db.execute(
+            select(Link.source_id, Link.target_file)
+            .where(Link.target_file.in_(list(names)))
+            .distinct()
+        )
+        if board is not None
+    ]
+    holding = [
+        (board, held)
+        for board, held in db.execute(
+            select(Board.path, BoardLink.target_id)
+            .join(BoardLink, BoardLink.board_id == Board.id)
+            .where(BoardLink.target_id.is_not(None))
+            .distinct()
+        )
+        if held is not None
+    ]
+    return _Boards(names, linking, holding)
+
+
 def _add_canvases(
-    db: Session, nodes: list[s.GraphNode], edges: list[s.GraphEdge], slugs: dict[str, str]
+    boards: _Boards,
+    graph: s.Graph,
+    slugs: dict[int, str],
+    *,
+    every: bool,
+    around: int | None = None,
 ) -> None:
-    """Canvas boards as nodes: linked from the notes that link to them, and linking to the
-    notes on them (read from the index: the links and the boards' own files)."""
-    boards = [p for (p,) in db.execute(select(Attachment.path)) if p.endswith(".canvas")]
-    if not boards:
+    """Canvas boards as nodes, linked from the notes that link to them and linking to the
+    notes on their cards and in their links. ``every``: each board of the vault, else only
+    those touching a note of the graph (``around``: touching that one note)."""
+    if not boards.names:
         return
-    linking = db.execute(
-        select(Note.slug, Link.target_file).join(Link, Link.source_id == Note.id)
-        .where(Link.target_file.in_(boards)).distinct()
-    ).all()  # fmt: skip
-    on_board = canvas_notes(db, boards)
-    degree: Counter[str] = Counter()
-    for slug, board in linking:
-        if board is None:
+    touching = set(slugs) if around is None else {around}
+    linked: Counter[str] = Counter()
+    pairs: set[tuple[str, str]] = set()
+    for nid, board in boards.linking:
+        if nid in slugs and nid in touching:
+            pairs.add((slugs[nid], _canvas_id(board)))
+    for board, held in boards.holding:
+        if held in slugs and held in touching:
+            pairs.add((_canvas_id(board), slugs[held]))
+    by_id = {n.id: n for n in graph.nodes}
+    for source, target in sorted(pairs):
+        graph.edges.append(s.GraphEdge(source=source, target=target))
+        linked[source] += 1
+        linked[target] += 1
+        note = by_id.get(target if source.startswith("canvas:") else source)
+        if note is not None:
+            note.degree += 1
+    for board, name in sorted(boards.names.items()):
+        if not every and not linked[_canvas_id(board)]:
             continue
-        edges.append(s.GraphEdge(source=slug, target=_canvas_id(board)))
-        degree[board] += 1
-    for board, paths in on_board.items():
-        for path in paths:
-            if path in slugs:
-                edges.append(s.GraphEdge(source=_canvas_id(board), target=slugs[path]))
-                degree[board] += 1
-    for board in boards:
-        name = posixpath.basename(board).removesuffix(".canvas")
-        nodes.append(
+        graph.nodes.append(
             s.GraphNode(
                 id=_canvas_id(board), title=f"{name} (canvas)", folder=posixpath.dirname(board),
-                tags=[], degree=degree[board], url=canvas_url(board),
+                tags=[], degree=linked[_canvas_id(board)], kind="canvas", url=canvas_url(board),
             )
         )  # fmt: skip
 
@@ -222,19 +269,21 @@ def local_graph(db: Session, slug: str) -> s.Graph:
     for src, dst in db.execute(touching):
         near.update(i for i in (src, dst) if i is not None)
     total = db.execute(select(func.count(Note.id))).scalar_one()
-    return _note_graph(db, near, total=total, level="notes")
+    return _note_graph(db, near, total=total, level="notes", around=note.id)
 
 
 @dataclass(slots=True)
 class GraphData:
-    """Every note, link and tag of the index, read once: a site build draws a neighbourhood
-    for each note, the same as ``local_graph`` would, without a query each."""
+    """Every note, link, tag and board of the index, read once: a site build draws a
+    neighbourhood for each note, the same as ``local_graph`` would, without a query each."""
 
     notes: dict[int, _NoteRow]
     ids: dict[str, int]  # slug -> id
     out: dict[int, list[int]]  # the notes each note links to, in order of id
     into: dict[int, list[int]]  # the notes that link to each note
     tags: dict[int, list[str]]
+    boards: _Boards
+    boards_of: dict[int, _Boards]  # each note's own links to and places on boards
 
 
 def load_graph_data(db: Session) -> GraphData:
@@ -250,8 +299,20 @@ def load_graph_data(db: Session) -> GraphData:
         if dst is not None:
             out[src].append(dst)
             into[dst].append(src)
+    boards = _read_boards(db)
+    boards_of: dict[int, _Boards] = {}
+    for nid, board in boards.linking:
+        boards_of.setdefault(nid, _Boards(boards.names, [], [])).linking.append((nid, board))
+    for board, held in boards.holding:
+        boards_of.setdefault(held, _Boards(boards.names, [], [])).holding.append((board, held))
     return GraphData(
-        notes, {n.slug: i for i, n in notes.items()}, out, into, tags_by_note(db, list(notes))
+        notes,
+        {n.slug: i for i, n in notes.items()},
+        out,
+        into,
+        tags_by_note(db, list(notes)),
+        boards,
+        boards_of,
     )
 
 
@@ -263,4 +324,7 @@ def local_graph_of(data: GraphData, slug: str) -> s.Graph:
     near = sorted({nid, *data.out.get(nid, ()), *data.into.get(nid, ())})
     notes = [data.notes[i] for i in near if i in data.notes]
     links = ((src, dst) for src in near for dst in data.out.get(src, ()))
-    return _drawn(notes, links, data.tags, total=len(data.notes), level="notes")
+    found = _drawn(notes, links, data.tags, total=len(data.notes), level="notes")
+    own = data.boards_of.get(nid, _Boards(data.boards.names, [], []))
+    _add_canvases(own, found, {n.id: n.slug for n in notes}, every=False, around=nid)
+    return found

@@ -16,7 +16,7 @@ from studynotes.htmltext import element_html, section_html, sections_html
 from studynotes.paths import match_heading
 from studynotes.urls import file_url
 from studynotes.web import schemas as s
-from studynotes.web.views.canvas import boards_holding
+from studynotes.web.views.boards import boards_holding
 from studynotes.web.views.common import NotFound
 from studynotes.web.views.glossary import Glossary
 from studynotes.web.views.mentions import unlinked_mentions

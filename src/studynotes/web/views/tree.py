@@ -18,8 +18,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studynotes.db.models import Note
-from studynotes.urls import note_url
+from studynotes.db.models import Board, Note
+from studynotes.urls import canvas_url, note_url
 from studynotes.web.urls import folder_url
 
 __all__ = ["PAGE_ITEMS", "FolderTree", "TreeEntry", "load_tree", "natural_key"]
@@ -38,10 +38,10 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
 @dataclass(frozen=True, slots=True)
 class TreeEntry:
     name: str  # as the explorer shows it: the folder's or the file's name
-    kind: Literal["folder", "note"]
-    path: str  # the folder, or the note's file, inside the vault
+    kind: Literal["folder", "note", "canvas"]
+    path: str  # the folder, or the note's or board's file, inside the vault
     url: str
-    notes: int = 0  # for a folder: the notes anywhere below it
+    notes: int = 0  # for a folder: the notes and boards anywhere below it
 
 
 @dataclass(slots=True)
@@ -51,15 +51,18 @@ class FolderTree:
     pages: dict[str, str] = field(default_factory=dict)  # note path -> its explorer HTML
 
     @classmethod
-    def build(cls, notes: Iterable[tuple[str, str]]) -> FolderTree:
-        """The tree of ``(path, slug)`` pairs."""
+    def build(cls, notes: Iterable[tuple[str, str]], boards: Iterable[str] = ()) -> FolderTree:
+        """The tree of the notes' ``(path, slug)`` pairs and the boards' paths (shown among
+        the notes, as Obsidian's explorer shows them)."""
         files: dict[str, list[TreeEntry]] = defaultdict(list)
         below: dict[str, int] = defaultdict(int)
-        for path, slug in notes:
-            folder = posixpath.dirname(path)
-            name = posixpath.basename(path)
-            stem = name[:-3] if name.lower().endswith(".md") else name
-            files[folder].append(TreeEntry(stem, "note", path, note_url(slug)))
+        entries = [
+            *(_entry(path, "note", note_url(slug)) for path, slug in notes),
+            *(_entry(path, "canvas", canvas_url(path)) for path in boards),
+        ]
+        for entry in entries:
+            folder = posixpath.dirname(entry.path)
+            files[folder].append(entry)
             while folder:
                 below[folder] += 1
                 folder = posixpath.dirname(folder)
@@ -98,5 +101,12 @@ class FolderTree:
         return opened
 
 
+def _entry(path: str, kind: Literal["note", "canvas"], url: str) -> TreeEntry:
+    name = posixpath.basename(path)
+    end = ".md" if kind == "note" else ".canvas"
+    return TreeEntry(name[: -len(end)] if name.lower().endswith(end) else name, kind, path, url)
+
+
 def load_tree(db: Session) -> FolderTree:
-    return FolderTree.build((path, slug) for path, slug in db.execute(select(Note.path, Note.slug)))
+    notes = [(path, slug) for path, slug in db.execute(select(Note.path, Note.slug))]
+    return FolderTree.build(notes, db.execute(select(Board.path)).scalars())

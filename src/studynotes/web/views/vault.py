@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studynotes.db.models import Attachment, Link, Note, Tag, Term
+from studynotes.db.models import Attachment, Board, Link, Note, Tag, Term
 from studynotes.web import schemas as s
+from studynotes.web.views.boards import folder_boards
 from studynotes.web.views.common import SUMMARY, NotFound, summaries
 from studynotes.web.views.glossary import term_list
 from studynotes.web.views.tags import tag_counts
@@ -75,15 +76,19 @@ def folder_page(db: Session, folder: str) -> s.FolderPage:
     folder = folder.strip("/")
     prefix = folder + "/" if folder else ""
     paths = [p for p in db.execute(select(Note.path)).scalars() if p.startswith(prefix)]
-    if not paths:
+    boards = [p for p in db.execute(select(Board.path)).scalars() if p.startswith(prefix)]
+    if not paths and not boards:
         raise NotFound(f"no folder {folder!r} in the vault")
     direct = [p for p in paths if "/" not in p[len(prefix) :]]
     below: Counter[str] = Counter(
-        prefix + p[len(prefix) :].split("/", 1)[0] for p in paths if p not in direct
+        prefix + p[len(prefix) :].split("/", 1)[0]
+        for p in [*paths, *boards]
+        if "/" in p[len(prefix) :]
     )
     return s.FolderPage(
         folder=folder,
         notes=summaries(db, select(*SUMMARY).where(Note.path.in_(direct)).order_by(Note.title)),
+        boards=folder_boards(db, folder),
         subfolders=[s.FolderCount(folder=f, count=c) for f, c in sorted(below.items())],
     )
 
