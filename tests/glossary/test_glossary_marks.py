@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from studynotes.glossary.marks import MarkTerm, TermMatcher, used_terms
 
 TERMS = [
@@ -102,3 +105,35 @@ def test_occurs_in_tells_whether_a_snippet_mentions_a_term() -> None:
     assert not MATCHER.occurs_in("scored by bleu")  # an acronym only in its capitals
     assert not MATCHER.occurs_in("promptly")
     assert not TermMatcher.build([]).occurs_in("anything")
+
+
+_NAMES = st.lists(
+    st.sampled_from(["cat", "cats", "dog", "hot dog", "LLM", "a-b", "ßeta", "İx", "cat dog"]),
+    min_size=1,
+    max_size=3,
+    unique=True,
+)
+
+
+@given(
+    names=_NAMES,
+    text=st.lists(
+        st.sampled_from(["cat", "Cat", "cats", "dog", "hot", " ", "-", "LLM", "llm", "s", "x",
+                         "<b>", "İ", "ß", "é", "_", "a-b", "dogs", "es"]),
+        max_size=30,
+    ).map("".join),
+)  # fmt: skip
+@example(names=["cat dog", "dog"], text="a cat dog")  # a name inside a longer one
+def test_a_terms_places_are_those_its_whole_pattern_finds(names: list[str], text: str) -> None:
+    """One term's places are found by looking for its names first: they must be the places
+    the pattern itself finds, in the same order."""
+    matcher = TermMatcher.build([MarkTerm("t", names)])
+    folded = text.lower()
+    if len(folded) == len(text):
+        pattern = matcher.lower.finditer(folded)
+    else:
+        pattern = matcher.folding.finditer(text)
+    expected = [
+        (m.start(), m.end()) for m in pattern if matcher.accepts(text[m.start(1) : m.end(1)])
+    ]
+    assert list(matcher.places(text)) == expected

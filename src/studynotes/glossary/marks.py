@@ -45,6 +45,7 @@ _LINES = re.compile(r' data-sn-lines="(\d+)-(\d+)"')
 _WORD = "A-Za-z0-9_\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NONE: frozenset[str] = frozenset()
+_FEW_NAMES = 16  # up to this many names, a matcher finds its places by ``str.find``
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -151,9 +152,35 @@ class TermMatcher:
             return
         folded = text.lower()
         same = len(folded) == len(text)
-        for m in self.lower.finditer(folded) if same else self.folding.finditer(text):
+        if same and len(self.by_key) <= _FEW_NAMES:
+            found: Iterable[re.Match[str]] = self._few(folded)
+        else:
+            found = self.lower.finditer(folded) if same else self.folding.finditer(text)
+        for m in found:
             if self.accepts(text[m.start(1) : m.end(1)]):
                 yield m.start(), m.end()
+
+    def _few(self, folded: str) -> Iterator[re.Match[str]]:
+        """``lower.finditer(folded)`` for a matcher of a few names (one term's): a match can
+        only begin where a name does, and ``str.find`` gets there far sooner than the
+        pattern, whose look-behind keeps ``re`` from searching for its first letters."""
+        keys = {key.lower() for key in self.by_key}
+        ahead = {key: folded.find(key) for key in keys}
+        pos = 0
+        while True:
+            for key, at in ahead.items():
+                if 0 <= at < pos:
+                    ahead[key] = folded.find(key, pos)
+            starts = [at for at in ahead.values() if at >= 0]
+            if not starts:
+                return
+            at = min(starts)
+            m = self.lower.match(folded, at)
+            if m is None:
+                pos = at + 1
+                continue
+            yield m
+            pos = m.end()
 
     def accepts(self, surface: str) -> bool:
         """Whether a pattern match is a real occurrence (acronyms must keep their capitals)."""
