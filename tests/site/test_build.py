@@ -277,6 +277,7 @@ def test_a_one_note_edit_remakes_few_pages_and_the_site_a_fresh_build_makes(
 
 
 _EDIT_NAMES = ["Alpha", "Beta", "Gamma Ray", "Delta"]
+_EDIT_PATHS = {"Beta": "Sub/Beta.md", "Delta": "Sub/Deeper/Delta.md"}  # folders' pages too
 
 
 @st.composite
@@ -295,6 +296,7 @@ def _edits(draw: st.DrawFn) -> list[tuple[str, str]]:
                 "## Part two",
                 "Another block ^blk1",
                 "#tag/a in a line.",
+                "#tag/b/c and #tag in a line.",
                 "**Widget**: a small device.",
                 "",
             ]
@@ -315,10 +317,11 @@ def test_after_any_edits_a_rebuild_is_the_site_a_fresh_build_makes(
     root = tmp_path_factory.mktemp("edits")
     vault = root / "vault"
     vault.mkdir()
+    (vault / "Sub" / "Deeper").mkdir(parents=True)
     for name in _EDIT_NAMES:
         others = [n for n in _EDIT_NAMES if n != name]
         text = f"# {name}\n\n## Part one\n\nText about {others[0]} ^blk1\n\nSee [[{others[1]}]].\n"
-        (vault / f"{name}.md").write_text(text, encoding="utf-8")
+        (vault / _EDIT_PATHS.get(name, f"{name}.md")).write_text(text, encoding="utf-8")
     (vault / "Gamma Ray.md").write_text(
         "# Gamma Ray\n\n**Gamma ray**: light of high energy.\n\n## Part one\n\nSee [[Alpha]].\n",
         encoding="utf-8",
@@ -327,7 +330,7 @@ def test_after_any_edits_a_rebuild_is_the_site_a_fresh_build_makes(
     out = root / "out"
     _build(vault, out, db)
     for step, (name, line) in enumerate(edits):
-        note = vault / f"{name}.md"
+        note = vault / _EDIT_PATHS.get(name, f"{name}.md")
         text = note.read_text(encoding="utf-8")
         if line:
             text += line + "\n"

@@ -7,7 +7,7 @@ Each answer comes from the server's own API function in ``web/routes/api.py``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,6 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from studynotes.site.links import SiteFile, SiteLinks, fnv1a
-from studynotes.web import schemas as s
 from studynotes.web import views
 from studynotes.web.routes import api
 
@@ -108,12 +107,18 @@ def trees(links: SiteLinks, tree: views.FolderTree) -> Iterator[JsonFile]:
 
 
 def graphs(
-    db: Session, links: SiteLinks, folders: Iterable[str], tags: Iterable[str]
+    db: Session,
+    links: SiteLinks,
+    folders: Iterable[str],
+    tags: Iterable[str],
+    kept: Callable[[str], bool] = lambda _: False,
 ) -> Iterator[JsonFile]:
-    """The whole graph, and each folder's and tag's (each note's: ``local_graph``)."""
+    """The whole graph, and each folder's and tag's (each note's: ``local_graph``); those
+    that ``kept`` keeps from the last build are not made."""
     yield _json(links, "api/graph/index.json", api.get_graph(db))
     for folder in folders:
-        found: s.Graph = api.get_graph(db, folder=folder)
-        yield _json(links, _under("api/graph/folder", folder, "index.json"), found)
+        if not kept(file := _under("api/graph/folder", folder, "index.json")):
+            yield _json(links, file, api.get_graph(db, folder=folder))
     for tag in tags:
-        yield _json(links, _under("api/graph/tag", tag, "index.json"), api.get_graph(db, tag=tag))
+        if not kept(file := _under("api/graph/tag", tag, "index.json")):
+            yield _json(links, file, api.get_graph(db, tag=tag))

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from fastapi import FastAPI
 from sqlalchemy import Engine, select
@@ -36,6 +38,7 @@ from studynotes.site.work import BATCH, Batch, Item, Kind, Makers, site_app, wor
 from studynotes.urls import note_url, term_url
 from studynotes.web import views
 from studynotes.web.routes import pages
+from studynotes.web.views.graph import NOTES_UP_TO
 
 __all__ = ["BuildReport", "build_site", "normal_base"]
 
@@ -139,7 +142,8 @@ def build_site(
             *_batches(makers, "terms", [(slug, "") for slug in terms]),
             *_batches(makers, "graphs", [(slug, "") for slug in notes]),
         ]
-        _site_wide(SiteSource(app, settings.vault), engine, links, output, report, glossary)
+        kept = _kept_site_wide(output, links, plan, now)
+        _site_wide(SiteSource(app, settings.vault), engine, links, output, report, glossary, kept)
         started = report.lap("site-wide pages, JSON, search", started)
         gather.take(many)
         started = report.lap("notes and terms", started)
@@ -209,6 +213,48 @@ def _keep(
     return notes, made
 
 
+_TAG_FILES = ("tags/", "api/graph/tag/")
+_FOLDER_FILES = ("folders/", "api/graph/folder/")
+
+
+def _kept_site_wide(
+    output: SiteOutput, links: SiteLinks, plan: Plan | None, now: Snapshot
+) -> Callable[[str], bool]:
+    """Whether a tag's or a folder's page or graph is kept from the last build (and then
+    kept): when no changed note is, or was, in it, and it listed none."""
+    if plan is None:
+        return lambda _: False
+    size: Counter[str] = Counter()
+    for tags in now.tags.values():  # a tag's graph holds the notes of the tags inside it
+        split = [t.split("/") for t in tags]
+        size.update({"/".join(p[: i + 1]) for p in split for i in range(len(p))})
+    for path in now.paths.values():
+        parts = path.split("/")[:-1]
+        size.update("/" + "/".join(parts[: i + 1]) for i in range(len(parts)))
+    asked = {f"p:{slug}\0" for slug in plan.changed}
+
+    def kept(name: str) -> bool:
+        inner = unquote(name).removesuffix("index.html").removesuffix("index.json").strip("/")
+        for prefix in _TAG_FILES:
+            if name.startswith(prefix):
+                tag = inner[len(prefix) :]
+                if plan.remakes_tag(tag) or size[tag] > NOTES_UP_TO:
+                    return False
+        for prefix in _FOLDER_FILES:
+            if name.startswith(prefix):
+                folder = inner[len(prefix) :]
+                if folder in plan.folders or size["/" + folder] > NOTES_UP_TO:
+                    return False
+        if any(a.startswith(tuple(asked)) for a in output.asks_before.get(name, ())):
+            return False
+        asks = output.keep(name)
+        for asked_again in asks or ():
+            links.ask(asked_again)
+        return asks is not None
+
+    return kept
+
+
 def _previews_to_make(
     output: SiteOutput, links: SiteLinks, plan: Plan | None, todo: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
@@ -253,9 +299,10 @@ def _site_wide(
     output: SiteOutput,
     report: BuildReport,
     glossary: views.Glossary,
+    kept: Callable[[str], bool],
 ) -> None:
     with Session(engine) as db:
-        for page in site_pages(source, db, glossary):
+        for page in site_pages(source, db, glossary, kept):
             output.write(page.file, links.html(page.html.decode()).encode(), links.take_asks())
             report.pages += 1
         tree = views.load_tree(db)
@@ -264,7 +311,7 @@ def _site_wide(
         for found in (
             *api.terms(links, glossary),
             *api.trees(links, tree),
-            *api.graphs(db, links, folders, tags),
+            *api.graphs(db, links, folders, tags, kept),
         ):
             output.write(found.file, found.data, links.take_asks())
         for shard in search_shards(db):

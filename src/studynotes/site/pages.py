@@ -8,7 +8,7 @@ site).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,8 +79,14 @@ def note_slugs(db: Session) -> list[str]:
     return list(db.scalars(select(Note.slug).order_by(Note.slug)))
 
 
-def site_pages(source: SiteSource, db: Session, glossary: views.Glossary) -> Iterator[Page]:
-    """Every page but the notes' and the terms' (``note_page``, ``term_page``: the many)."""
+def site_pages(
+    source: SiteSource,
+    db: Session,
+    glossary: views.Glossary,
+    kept: Callable[[SiteFile], bool] = lambda _: False,
+) -> Iterator[Page]:
+    """Every page but the notes' and the terms' (``note_page``, ``term_page``: the many);
+    a tag's or a folder's page that ``kept`` keeps from the last build is not made."""
     app = source.app
     req = request_for(app)
     yield Page(page_file("/"), bytes(pages.home_page(req, db).body))
@@ -97,10 +103,11 @@ def site_pages(source: SiteSource, db: Session, glossary: views.Glossary) -> Ite
             yield Page(SiteFile(f"glossary/letter/{letter}/index.html"), body)
     yield Page(page_file("/tags"), bytes(pages.tags_page(req, db).body))
     for tag in views.tag_index(db):
-        yield Page(page_file(tag_url(tag.name)), bytes(pages.tag_page(req, tag.name, db).body))
+        if not kept(file := page_file(tag_url(tag.name))):
+            yield Page(file, bytes(pages.tag_page(req, tag.name, db).body))
     for folder in sorted(views.load_tree(db).children):
-        body = bytes(pages.folder_page(req, folder, db).body)
-        yield Page(page_file(folder_url(folder)), body)
+        if not kept(file := page_file(folder_url(folder))):
+            yield Page(file, bytes(pages.folder_page(req, folder, db).body))
     for board in boards(db):
         yield Page(page_file(canvas_url(board)), bytes(pages.canvas_page(req, board, db).body))
 

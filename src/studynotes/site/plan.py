@@ -51,6 +51,8 @@ class Snapshot:
     notes: dict[str, str] = field(default_factory=dict)  # slug -> fingerprint
     out: dict[str, list[str]] = field(default_factory=dict)  # slug -> slugs it links to
     queries: list[str] = field(default_factory=list)  # notes holding Dataview results
+    tags: dict[str, list[str]] = field(default_factory=dict)  # slug -> its tags
+    paths: dict[str, str] = field(default_factory=dict)  # slug -> path (part of the world)
 
     def saved(self) -> dict[str, Any]:
         index = {slug: i for i, slug in enumerate(self.notes)}
@@ -59,6 +61,7 @@ class Snapshot:
             "notes": list(self.notes.items()),
             "out": [[index[s], *(index[t] for t in ts)] for s, ts in self.out.items() if ts],
             "queries": self.queries,
+            "tags": {s: ts for s, ts in self.tags.items() if ts},
         }
 
     @classmethod
@@ -67,8 +70,10 @@ class Snapshot:
             notes = {str(s): str(fp) for s, fp in saved["notes"]}
             slugs = list(notes)
             out = {slugs[row[0]]: [slugs[i] for i in row[1:]] for row in saved["out"]}
-            return cls(str(saved["world"]), notes, out, [str(q) for q in saved["queries"]])
-        except (KeyError, TypeError, ValueError, IndexError):
+            tags = {str(s): [str(t) for t in ts] for s, ts in saved["tags"].items()}
+            queries = [str(q) for q in saved["queries"]]
+            return cls(str(saved["world"]), notes, out, queries, tags)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None
 
 
@@ -92,6 +97,7 @@ def snapshot(db: Session) -> Snapshot:
         aliases[nid].append(name)
     slug_of: dict[int, str] = {}
     notes: dict[str, str] = {}
+    paths: dict[str, str] = {}
     names: list[object] = []
     queries: list[str] = []
     rows = db.execute(
@@ -107,6 +113,7 @@ def snapshot(db: Session) -> Snapshot:
              row.size, row.mtime_ns, tags.get(row.id, []))
         )  # fmt: skip
         names.append((row.slug, row.title, row.path, aliases.get(row.id, [])))
+        paths[row.slug] = row.path
         if _QUERY_MARKER in (row.html or ""):
             queries.append(row.slug)
     out: dict[str, list[str]] = defaultdict(list)
@@ -135,17 +142,28 @@ def snapshot(db: Session) -> Snapshot:
         (names, terms, sorted(set(t for ts in tags.values() for t in ts)),
          sorted(tuple(f) for f in files))
     )  # fmt: skip
-    return Snapshot(world, notes, dict(out), queries)
+    by_slug = {slug_of[nid]: ts for nid, ts in tags.items() if nid in slug_of}
+    return Snapshot(world, notes, dict(out), queries, by_slug, paths)
 
 
 @dataclass(slots=True)
 class Plan:
-    """The notes whose page, previews and graph are made again, and the terms whose page is;
-    everything else of the last build is kept as it is."""
+    """The notes whose page, previews and graph are made again, the terms whose page is,
+    and the tags and folders whose pages and graphs are; everything else of the last build
+    is kept as it is (the home page, the glossary's and the search index are made again)."""
 
     changed: set[str]
     pages: set[str]  # note pages and graphs
     terms: set[str]
+    tags: set[str] = field(default_factory=set)  # the changed notes' tags, before and after
+    folders: set[str] = field(default_factory=set)  # the folders holding a changed note
+
+    def remakes_tag(self, tag: str) -> bool:
+        """Whether a tag's page or graph may show a changed note (its own tags, those
+        nested in it, and those it is nested in)."""
+        return any(
+            tag == t or t.startswith(tag + "/") or tag.startswith(t + "/") for t in self.tags
+        )
 
 
 def _near(snap: Snapshot, slugs: set[str]) -> set[str]:
@@ -178,7 +196,12 @@ def plan_rebuild(
     for term, names in term_names.items():
         if term not in terms and any(_may_name(text, names) for text in lowered):
             terms.add(term)
-    return Plan(changed | set(now.queries), pages, terms)
+    tags = {t for slug in changed for t in (*before.tags.get(slug, []), *now.tags.get(slug, []))}
+    folders = {""}
+    for slug in changed:
+        parts = now.paths.get(slug, "").split("/")[:-1]
+        folders.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    return Plan(changed | set(now.queries), pages, terms, tags, folders)
 
 
 def changed_notes(before: Snapshot, now: Snapshot) -> set[str]:
