@@ -117,3 +117,14 @@ def test_excerpts_of_one_paragraph_each_hold_their_place() -> None:
 
 def test_visible_text_collapses_space_and_separates_blocks() -> None:
     assert visible_text("<p>a\n  <em>b</em></p><p>c&amp;d</p>") == "a b c&d"
+
+
+def test_an_excerpt_of_a_paragraph_that_began_before_the_stretch_read_says_it_goes_on() -> None:
+    """Links carry long addresses, so the stretch read before a place may hold only a few
+    words of a long paragraph: the excerpt must still mark that the paragraph goes on."""
+    link = '<a class="internal-link" href="/notes/{0}" data-slug="{0}">w{1}</a> '
+    words = "".join(link.format("x" * 90, i) for i in range(60))
+    html = f"<p>{words}HERE tail</p><p>Next.</p>"
+    cut = excerpt(html, html.index("HERE"))
+    assert cut.startswith("…") and "HERE" in cut and "w0<" not in cut
+    assert excerpt("<p>short HERE</p>", 9) == "short HERE"  # a whole paragraph: no mark

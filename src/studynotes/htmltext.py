@@ -215,6 +215,8 @@ class _Reading:
         self._stack: _Open | None = None
         self._open_blocks: list[int] = [0]
         self._read(html)
+        # The blocks still open where the HTML ends (a cut-out stretch may end inside one).
+        self.open_at_end = {i for i, block in enumerate(self.blocks) if block[1] < 0}
         for block in self.blocks:
             if block[1] < 0:  # never closed: it runs to the end
                 block[1] = self.size
@@ -323,9 +325,10 @@ class _Reading:
         self._add(_SPACE.sub(" ", text).strip(), pos, end, html)
         self._spaced = False
 
-    def place(self, html: str, at: int) -> tuple[int, int, int]:
-        """The visible offset of position ``at`` of the HTML, and the visible range of the
-        innermost block holding it."""
+    def place(self, html: str, at: int) -> tuple[int, int, int, int]:
+        """The visible offset of position ``at`` of the HTML, the visible range of the
+        innermost block holding it, and that block's number (0: the one open before the
+        HTML began)."""
         j = bisect_right(self.starts, at) - 1
         if j < 0:
             unit = self.units[0] if self.units else None
@@ -342,9 +345,9 @@ class _Reading:
                 if at >= unit.end and j + 1 < len(self.units):
                     unit = self.units[j + 1]
         if unit is None:
-            return center, 0, self.size
+            return center, 0, self.size, 0
         lo, hi = self.blocks[unit.block]
-        return center, lo, hi
+        return center, lo, hi, unit.block
 
 
 def _snap(text: str, at: int, lo: int, hi: int, forward: bool) -> int:
@@ -366,7 +369,15 @@ def _chain(node: _Open | None) -> list[_Open]:
     return out
 
 
-def _cut(reading: _Reading, visible: str, center: int, block: tuple[int, int], width: int) -> str:
+def _cut(
+    reading: _Reading,
+    visible: str,
+    center: int,
+    block: tuple[int, int],
+    width: int,
+    more: tuple[bool, bool] = (False, False),
+) -> str:
+    """The excerpt; ``more``: whether the block goes on before and after the HTML read."""
     block_lo, block_hi = block
     lo = max(block_lo, min(center - width // 2, block_hi - width))
     hi = min(block_hi, lo + width)
@@ -401,10 +412,13 @@ def _cut(reading: _Reading, visible: str, center: int, block: tuple[int, int], w
     body = "".join(out).strip()
     if not body:
         return ""
-    return (ELLIPSIS if lo > block_lo else "") + body + (ELLIPSIS if hi < block_hi else "")
+    before = ELLIPSIS if lo > block_lo or more[0] else ""
+    return before + body + (ELLIPSIS if hi < block_hi or more[1] else "")
 
 
-def excerpts(html: str, places: Sequence[int], width: int = 240) -> list[str]:
+def excerpts(
+    html: str, places: Sequence[int], width: int = 240, *, cut: tuple[bool, bool] = (False, False)
+) -> list[str]:
     """About ``width`` visible characters of ``html`` around each of its positions
     ``places``, kept inside the innermost block that holds it, as one line of inline HTML:
     block tags become spaces, media and controls are left out, text is cut only between
@@ -412,6 +426,8 @@ def excerpts(html: str, places: Sequence[int], width: int = 240) -> list[str]:
     marks a cut. ``html`` is read once, however many places are asked for.
 
     The results are not sanitised: pass them through ``sanitize.sanitize_inline``.
+    ``cut``: whether ``html`` was cut out of a longer text before and after it (a block
+    open at either end goes on there, and its excerpt says so).
     """
     reading = _Reading(html)
     visible = "".join(u.text for u in reading.units)
@@ -421,11 +437,12 @@ def excerpts(html: str, places: Sequence[int], width: int = 240) -> list[str]:
     cuts: dict[tuple[int, int, int], str] = {}
     out: list[str] = []
     for at in places:
-        center, lo, hi = reading.place(html, at)
+        center, lo, hi, number = reading.place(html, at)
         center = center // step * step + step // 2
         key = (center, lo, hi)
         if key not in cuts:
-            cuts[key] = _cut(reading, visible, center, (lo, hi), width)
+            more = (cut[0] and number == 0, cut[1] and number in reading.open_at_end)
+            cuts[key] = _cut(reading, visible, center, (lo, hi), width, more)
         out.append(cuts[key])
     return out
 
@@ -443,7 +460,7 @@ def excerpt(html: str, at: int, width: int = 240) -> str:
     if end - at > reach:
         end = html.rfind("<", at, at + reach)
         end = len(html) if end < 0 else end
-    return excerpts(html[start:end], [at - start], width)[0]
+    return excerpts(html[start:end], [at - start], width, cut=(start > 0, end < len(html)))[0]
 
 
 def visible_text(html: str) -> str:
