@@ -62,8 +62,11 @@ class BuildReport:
         w = self.written
         if self.workers == 0:
             return f"unchanged since the last build: {w.files} files ({w.bytes / 1e6:.1f} MB)"
+        made = f"{self.pages} pages"
+        if self.planned:
+            made = f"{self.pages} pages made again, the others kept"
         return (
-            f"{self.pages} pages, {w.files} files ({w.bytes / 1e6:.1f} MB): "
+            f"{made}, {w.files} files ({w.bytes / 1e6:.1f} MB): "
             f"{len(w.written)} written, {len(w.removed)} removed, "
             f"{w.files - len(w.written)} unchanged"
         )
