@@ -283,13 +283,55 @@ export function prefetchSearch(q) {
     .catch(() => {});
 }
 
+const SNIPPET = 200; // characters of a board's words a hit quotes (web/views/boards.py)
+
+/** Boards where every word starts a word of their name or of the words on them, those
+ * whose name holds the words first, then by how often (as web/views/boards.py ranks them). */
+async function searchBoards(meta, words, limit) {
+  if (!meta.boards || !words.length) return [];
+  const boards = await load("search/boards.json");
+  const starts = words.map((w) => new RegExp(`(?<![\\p{L}\\p{N}_])${w.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "gu"));
+  const ranked = [];
+  for (const [name, text, url] of boards) {
+    const inName = starts.map((w) => name.toLowerCase().search(w) >= 0);
+    const inText = starts.map((w) => (text.toLowerCase().match(w) || []).length);
+    if (inName.some((found, i) => !found && !inText[i])) continue;
+    const lines = text.split("\n").filter((line) => line.trim());
+    let line = lines[0] || "";
+    let at = 0;
+    for (const candidate of lines) {
+      const found = starts.map((w) => candidate.toLowerCase().search(w)).filter((i) => i >= 0);
+      if (found.length) {
+        line = candidate;
+        at = Math.min(...found);
+        break;
+      }
+    }
+    let from = Math.max(0, Math.min(at - 60, line.length - SNIPPET));
+    if (from) {
+      const space = line.indexOf(" ", from);
+      if (space >= 0 && space < at) from = space + 1;
+    }
+    const snippet = (from ? "…" : "") + line.slice(from, from + SNIPPET) + (from + SNIPPET < line.length ? "…" : "");
+    const key = [-inName.filter(Boolean).length, -inText.reduce((a, b) => a + b, 0), name.toLowerCase()];
+    ranked.push({ key, hit: { name, url, snippet } });
+  }
+  ranked.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2].localeCompare(b.key[2]));
+  return ranked.slice(0, limit).map((r) => r.hit);
+}
+
 /** The answer /api/search would give for `q`: {query, terms, notes, notes_for, boards}. */
 export async function siteSearch(q, limit = 20) {
   const query = parse(q);
   const empty = { query: query.text, terms: [], notes: [], notes_for: null, boards: [] };
   if (!query.words.length && !query.tags.length) return empty;
   const meta = await load("search/meta.json");
-  const [terms, found] = await Promise.all([query.words.length ? searchTerms(query.words, limit) : [], searchNotes(meta, query, limit)]);
+  const [terms, found, boards] = await Promise.all([
+    query.words.length ? searchTerms(query.words, limit) : [],
+    searchNotes(meta, query, limit),
+    searchBoards(meta, query.words, limit),
+  ]);
+  empty.boards = boards;
   if (found.notes.length || !query.words.length) return { ...empty, terms, notes: found.notes };
   let meant = null;
   if (terms.length && terms[0].match === "fuzzy") meant = terms[0].term;

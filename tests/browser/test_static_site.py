@@ -157,6 +157,22 @@ def test_search_finds_a_term_before_the_notes_that_use_it(site: Any) -> None:
     _shot(tab, f"search-{site.kind}")
 
 
+def test_search_offers_a_canvas_board_by_its_name_and_its_words(site: Any) -> None:
+    """Boards are found in a static site as on the server: by their name, and by the words
+    on their cards, quoting the card."""
+    tab: Page = site
+    tab.goto(site.base + "/notes/start-here/")
+    results = _search(tab, "study map")
+    board = results.locator(".sr-board")
+    expect(board).to_have_count(1)
+    expect(board).to_contain_text("Study Map")
+    tab.locator("#search-input").fill("")
+    results = _search(tab, "cheapest")  # a word on one of its cards only
+    expect(results.locator(".sr-board")).to_contain_text("cheapest start")
+    results.locator(".sr-board").click()
+    tab.wait_for_url(f"**{site.path}canvas/Study%20Map.canvas/")
+
+
 def test_typing_starts_loading_the_words_shard_before_the_search_runs(site: Any) -> None:
     """The shard a word lives in is fetched while the reader types, not after the pause
     the box waits for: with the page's timers stopped, the search never runs, yet the

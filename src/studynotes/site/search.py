@@ -7,7 +7,8 @@
 - ``search/w/<key>.json``: words by their first two letters, each with its postings
   (note, weight, whether the title or an alias has it), the heaviest ``MAX_POSTINGS``;
 - ``search/c/<key>.json``: CJK runs as one- and two-character pieces, by their first;
-- ``search/tags.json``: each tag and its notes; ``search/titles.json``: titles, for typos.
+- ``search/tags.json``: each tag and its notes; ``search/titles.json``: titles, for typos;
+- ``search/boards.json``: the canvas boards, with the words on them (when there are any).
 
 Words are folded as ``db.search.query.fold`` folds them; weights are those of the server's
 ranking (title 10, aliases 8, headings and tags 5, body 1).
@@ -26,8 +27,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from studynotes.cjk import CJK_CLASS
-from studynotes.db.models import Alias, Heading, Note, NoteTag, Tag, Term, TermAlias
+from studynotes.db.models import Alias, Board, Heading, Note, NoteTag, Tag, Term, TermAlias
 from studynotes.db.search.query import fold, loose
+from studynotes.urls import canvas_url
 
 __all__ = ["CHUNK", "MAX_POSTINGS", "SearchShard", "search_shards", "shard_key"]
 
@@ -172,8 +174,17 @@ def search_shards(db: Session) -> Iterator[SearchShard]:
     yield SearchShard("search/tags.json", _json(dict(sorted(tags.items()))))
     yield SearchShard("search/titles.json", _json([[d.title, loose(d.title)] for d in docs]))
     yield SearchShard("search/terms.json", _json(_terms(db)))
-    meta = {"notes": len(docs), "chunk": CHUNK, "shards": sorted(shards)}
+    boards = [[name, text, canvas_url(path)] for path, name, text in _boards(db)]
+    if boards:
+        yield SearchShard("search/boards.json", _json(boards))
+    meta = {"notes": len(docs), "chunk": CHUNK, "shards": sorted(shards), "boards": len(boards)}
     yield SearchShard("search/meta.json", _json(meta))
+
+
+def _boards(db: Session) -> list[tuple[str, str, str]]:
+    """The canvas boards: path, name, and their words (a card a line), as search reads them."""
+    rows = db.execute(select(Board.path, Board.name, Board.text).order_by(Board.path))
+    return [(path, name, text or "") for path, name, text in rows]
 
 
 def _terms(db: Session) -> list[list[object]]:
