@@ -344,3 +344,28 @@ def test_after_any_edits_a_rebuild_is_the_site_a_fresh_build_makes(
         finally:
             engine.dispose()
         _same_site(out, root / f"fresh{step}")
+
+
+def test_a_manifest_without_readable_asks_makes_everything_and_still_cleans_up(
+    vault: Path, tmp_path: Path
+) -> None:
+    """A manifest from an older build (or a damaged one) cannot say what to keep: the build
+    makes every page again, and still removes what the last build made and this one does
+    not."""
+    db = f"sqlite:///{tmp_path / 'index.sqlite3'}"
+    out = tmp_path / "out"
+    _build(vault, out, db)
+    manifest = out / MANIFEST
+    saved = json.loads(manifest.read_text())
+    saved["asks"] = {"index.html": ["p:metrics\0"]}  # names, where numbers are kept now
+    manifest.write_text(json.dumps(saved))
+    (vault / "Evaluation" / "Metrics.md").unlink()
+    again = _build(vault, out, db)
+    assert not again.planned
+    assert "notes/evaluation/metrics/index.html" in again.written.removed
+    engine = open_database(db)
+    try:
+        build_site(Settings(vault=vault, db=db), engine, tmp_path / "fresh")
+    finally:
+        engine.dispose()
+    _same_site(out, tmp_path / "fresh")

@@ -113,11 +113,15 @@ class SiteOutput:
             saved = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
             self._before = {str(k): str(v) for k, v in saved.get("files", {}).items()}
             self._made_from = str(saved.get("source", ""))
-            asks = saved.get("asks", {})
-            self.asks_before = {str(k): [str(a) for a in v] for k, v in asks.items()}
-            self.state_before = dict(saved.get("state", {}))
         except (OSError, ValueError, AttributeError, TypeError):
-            self._before, self.asks_before, self.state_before = {}, {}, {}
+            return
+        try:  # what a rebuild may keep; without it (an older build's) everything is made
+            named = [str(a) for a in saved.get("asked", [])]
+            asks = saved.get("asks", {})
+            self.asks_before = {str(k): [named[i] for i in v] for k, v in asks.items()}
+            self.state_before = dict(saved.get("state", {}))
+        except (ValueError, AttributeError, TypeError, IndexError):
+            self.asks_before, self.state_before = {}, {}
 
     def up_to_date(self) -> bool:
         """Whether the last build was made from the same source and its files are all
@@ -179,10 +183,15 @@ class SiteOutput:
                 path.unlink()
             self.report.removed.append(name)
             _prune(path.parent, self.root)
+        # What files ask for, each named once: a page of a big vault asks for dozens of
+        # previews, mostly the ones other pages ask for too.
+        asked = sorted({a for asks in self._asks.values() for a in asks})
+        number = {a: i for i, a in enumerate(asked)}
         saved = {
             "source": self.source,
             "files": dict(sorted(self._now.items())),
-            "asks": {name: list(asks) for name, asks in sorted(self._asks.items())},
+            "asked": asked,
+            "asks": {name: [number[a] for a in asks] for name, asks in sorted(self._asks.items())},
             "state": self.state,
         }
         text = json.dumps(saved, separators=(",", ":"))
