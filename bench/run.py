@@ -27,6 +27,7 @@ that is removed at the end; the only place written inside the repository is the 
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import http.client
 import json
@@ -472,6 +473,23 @@ def live_updates(client: Client, vault: Path, targets: Sequence[tuple[str, str]]
     return result
 
 
+def _all_notes(client: Client) -> list[dict[str, Any]]:
+    """Every note the server lists, page by page (``/api/notes`` is paged: the cursor is
+    the last path of a page, in unpadded URL-safe base64)."""
+    rows: list[dict[str, Any]] = []
+    cursor = ""
+    while True:
+        status, body, _ = client.get(f"/api/notes?limit=1000{cursor}")
+        if status != 200:
+            raise RuntimeError(f"/api/notes answered {status}")
+        page = json.loads(body)
+        rows += page
+        if len(page) < 1000:
+            return rows
+        last = base64.urlsafe_b64encode(page[-1]["path"].encode()).rstrip(b"=").decode()
+        cursor = f"&cursor={last}"
+
+
 # --- search queries ---------------------------------------------------------------------------
 
 
@@ -639,10 +657,7 @@ def _serve_phase(
     try:
         log(f"serve on port {port}")
         started_in = wait_until_serving(server, port, serve_log)
-        status, body, _ = client.get("/api/notes")
-        if status != 200:
-            raise RuntimeError(f"/api/notes answered {status}")
-        slugs = {row["path"]: row["slug"] for row in json.loads(body)}
+        slugs = {row["path"]: row["slug"] for row in _all_notes(client)}
         if len(slugs) != n + 1:  # the generated notes and the dashboard
             log(f"  warning: the server lists {len(slugs)} notes, expected {n + 1}")
         ordered = [p for p in vault.notes if p in slugs]
