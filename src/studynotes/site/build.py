@@ -188,31 +188,36 @@ def _plan(
     return plan_rebuild(before, now, uses, names, texts)
 
 
+def _kept(output: SiteOutput, links: SiteLinks, name: str) -> bool:
+    """Keep the last build's file ``name``, asking again for what it asked for; False when
+    there is none to keep (it must be made)."""
+    asks = output.keep(name)
+    for asked in asks or ():
+        links.ask(asked)
+    return asks is not None
+
+
 def _keep(
     output: SiteOutput, links: SiteLinks, plan: Plan, slugs: list[str], terms: list[str]
 ) -> tuple[list[str], list[str]]:
     """Keep the pages and graphs of the notes, and the pages of the terms, that ``plan``
     leaves alone; the notes and terms whose files must still be made."""
-    notes: list[str] = []
-    for slug in slugs:
-        kept = [
-            output.keep(name) if slug not in plan.pages else None
-            for name in (page_file(note_url(slug)), api.graph_file(slug))
-        ]
-        if any(k is None for k in kept):
-            notes.append(slug)
-            continue
-        for asks in kept:
-            for asked in asks or ():
-                links.ask(asked)
-    made: list[str] = []
-    for slug in terms:
-        term_asks = output.keep(page_file(term_url(slug))) if slug not in plan.terms else None
-        if term_asks is None:
-            made.append(slug)
-            continue
-        for asked in term_asks:
-            links.ask(asked)
+    notes = [
+        slug
+        for slug in slugs
+        if slug in plan.pages
+        or not all(  # a list, not a generator: keep both files when both are there
+            [
+                _kept(output, links, name)
+                for name in (page_file(note_url(slug)), api.graph_file(slug))
+            ]
+        )
+    ]
+    made = [
+        slug
+        for slug in terms
+        if slug in plan.terms or not _kept(output, links, page_file(term_url(slug)))
+    ]
     return notes, made
 
 
@@ -250,10 +255,7 @@ def _kept_site_wide(
                     return False
         if any(a.startswith(tuple(asked)) for a in output.asks_before.get(name, ())):
             return False
-        asks = output.keep(name)
-        for asked_again in asks or ():
-            links.ask(asked_again)
-        return asks is not None
+        return _kept(output, links, name)
 
     return kept
 
@@ -264,15 +266,11 @@ def _previews_to_make(
     """Of the previews asked for, those to make: a kept one asks in turn for what it did."""
     if plan is None:
         return todo
-    make: list[tuple[str, str]] = []
-    for slug, anchor in todo:
-        asks = None if slug in plan.changed else output.keep(api.preview_file(slug, anchor))
-        if asks is None:
-            make.append((slug, anchor))
-            continue
-        for asked in asks:
-            links.ask(asked)
-    return make
+    return [
+        (slug, anchor)
+        for slug, anchor in todo
+        if slug in plan.changed or not _kept(output, links, api.preview_file(slug, anchor))
+    ]
 
 
 def code_stamp(base: str) -> str:
