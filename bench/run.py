@@ -904,7 +904,12 @@ def _errors(data: dict[str, Any]) -> str:
 
 def _site_search(data: dict[str, Any]) -> str:
     p50, top = _get(data, "site.search.p50_ms"), _get(data, "site.search.max_ms")
-    return "-" if p50 is None else f"{p50:.1f}/{top:.1f}"
+    if p50 is None:
+        return "-"
+    alone = _get(data, "site.search.alone_p50_ms"), _get(data, "site.search.alone_max_ms")
+    if alone[0] is None:
+        return f"{p50:.1f}/{top:.1f}"
+    return f"{p50:.1f}/{top:.1f} (alone, cold {alone[0]:.1f}/{alone[1]:.1f})"
 
 
 RATIO_ROWS: list[Row] = [

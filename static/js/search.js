@@ -3,7 +3,7 @@
 import { el, isTyping, noteUrl, termUrl } from "./dom.js";
 import { initSearchPage } from "./searchpage.js";
 import { STATIC, pageUrl } from "./site.js";
-import { prefetchSearch, siteSearch, warmSearch } from "./sitesearch.js";
+import { siteSearch, warmSearch } from "./sitesearch.js";
 
 const DEBOUNCE = 80;
 const LIMIT = 8;
@@ -35,7 +35,9 @@ class SearchBox {
 
   schedule() {
     clearTimeout(this.timer);
-    if (STATIC) prefetchSearch(this.input.value.trim());
+    // A static site searches at once, and draws the answer after the pause.
+    const q = this.input.value.trim();
+    if (STATIC && q) siteSearch(q, LIMIT).catch(() => {});
     this.timer = setTimeout(() => this.run(), DEBOUNCE);
   }
 

@@ -1,7 +1,7 @@
 // Search in a static site: the same answers /api/search gives (terms first, then notes;
 // typos, #tags and CJK), from the JSON shards `studynotes build` writes (site/search.py).
-// A keystroke loads at most the shard of its words' first two letters; each shard is
-// fetched once.
+// A keystroke loads at most the shard of its words' first two letters and the chunks of
+// its best notes; each file is fetched once.
 import { BASE } from "./site.js";
 
 const FUZZY_CUTOFF = 75;
@@ -267,22 +267,6 @@ export function warmSearch() {
   names().catch(() => {});
 }
 
-/** Start loading the shards `q` will read, at the keystroke rather than after the
- * debounce: by the time the search runs, its first round of fetches is under way or done. */
-export function prefetchSearch(q) {
-  const query = parse(q);
-  if (!query.words.length && !query.tags.length) return;
-  load("search/meta.json")
-    .then((meta) => {
-      for (const { token, cjk } of tokensOf(query.words)) {
-        const name = cjk ? `c/${shardKey(Array.from(token)[0])}` : `w/${shardKey(token)}`;
-        if (meta.shards.includes(name)) load(`search/${name}.json`).catch(() => {});
-      }
-      if (query.tags.length) load("search/tags.json").catch(() => {});
-    })
-    .catch(() => {});
-}
-
 const SNIPPET = 200; // characters of a board's words a hit quotes (web/views/boards.py)
 
 /** Boards where every word starts a word of their name or of the words on them, those
@@ -320,8 +304,24 @@ async function searchBoards(meta, words, limit) {
   return ranked.slice(0, limit).map((r) => r.hit);
 }
 
-/** The answer /api/search would give for `q`: {query, terms, notes, notes_for, boards}. */
-export async function siteSearch(q, limit = 20) {
+const answers = new Map(); // the last few queries' answers (promises), newest last
+const REMEMBERED = 16;
+
+/** The answer /api/search would give for `q`: {query, terms, notes, notes_for, boards}.
+ * The search box asks at each keystroke, so the files a query reads are fetched while the
+ * box waits for the reader to pause; the same question asked again shares that answer. */
+export function siteSearch(q, limit = 20) {
+  const asked = `${limit}\0${q}`;
+  if (!answers.has(asked)) {
+    const answer = search(q, limit);
+    answer.catch(() => answers.delete(asked));
+    answers.set(asked, answer);
+    if (answers.size > REMEMBERED) answers.delete(answers.keys().next().value);
+  }
+  return answers.get(asked);
+}
+
+async function search(q, limit) {
   const query = parse(q);
   const empty = { query: query.text, terms: [], notes: [], notes_for: null, boards: [] };
   if (!query.words.length && !query.tags.length) return empty;

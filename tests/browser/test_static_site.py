@@ -173,19 +173,29 @@ def test_search_offers_a_canvas_board_by_its_name_and_its_words(site: Any) -> No
     tab.wait_for_url(f"**{site.path}canvas/Study%20Map.canvas/")
 
 
-def test_typing_starts_loading_the_words_shard_before_the_search_runs(site: Any) -> None:
-    """The shard a word lives in is fetched while the reader types, not after the pause
-    the box waits for: with the page's timers stopped, the search never runs, yet the
-    shard of "lo" is asked for."""
+def test_typing_searches_at_once_and_draws_after_the_pause(site: Any) -> None:
+    """A keystroke starts the search, so the files it reads (the word's shard, then the
+    chunk of its best notes) are fetched while the box waits for the reader to pause: with
+    the page's timers stopped, nothing is drawn, yet both are asked for. Once the pause
+    ends, the answer is drawn without asking for anything more."""
     tab: Page = site
     tab.goto(site.base + "/")
     tab.locator("#search-input").click()
     tab.wait_for_load_state("networkidle")  # the focus has loaded the shard list
     tab.clock.install()
     tab.clock.pause_at(time.time() + 3600)
-    with tab.expect_request(lambda r: r.url.endswith("/search/w/6c-6f.json")):
+    with (
+        tab.expect_request(lambda r: r.url.endswith("/search/w/6c-6f.json")),
+        tab.expect_request(lambda r: "/search/n/" in r.url),
+    ):
         tab.keyboard.type("lora")
+    tab.wait_for_load_state("networkidle")
     expect(tab.locator("#search-results")).to_be_hidden()
+    later: list[str] = []
+    tab.on("request", lambda r: later.append(r.url))
+    tab.clock.run_for(1000)
+    expect(tab.locator("#search-results .sr-note").first).to_be_visible()
+    assert [url for url in later if "/search/" in url] == []
 
 
 def test_search_by_tag_and_in_chinese(site: Any) -> None:
