@@ -152,7 +152,7 @@ def test_study_this_note_reviews_only_its_cards(vault_client: tuple[TestClient, 
 def test_stats_are_svg_drawn_on_the_server(vault_client: tuple[TestClient, Path]) -> None:
     client, _ = vault_client
     card = client.get("/api/review/next").json()
-    client.post("/api/review", json={"card_id": card["id"], "rating": 3})
+    rated = client.post("/api/review", json={"card_id": card["id"], "rating": 3}).json()
     page = client.get("/stats")
     assert page.status_code == 200
     assert page.text.count("<svg") == 4 and "<script>" not in page.text.split("<main")[1]
@@ -160,7 +160,10 @@ def test_stats_are_svg_drawn_on_the_server(vault_client: tuple[TestClient, Path]
     stats = client.get("/api/stats").json()
     assert stats["total_reviews"] == 1 and sum(d["value"] for d in stats["reviews_per_day"]) == 1
     assert stats["states"]["learning"] == 1 and stats["states"]["new"] == 6
-    assert len(stats["due_ahead"]) == 30 and stats["due_ahead"][0]["value"] == 1
+    # A card learnt now is due again in minutes: today, or tomorrow late in the day.
+    due = [d["day"] for d in stats["due_ahead"] if d["value"]]
+    assert len(stats["due_ahead"]) == 30 and due == [rated["due"][:10]]
+    assert due[0] in (stats["due_ahead"][0]["day"], stats["due_ahead"][1]["day"])
 
 
 def _apkg_fronts(data: bytes, tmp_path: Path) -> list[str]:
