@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from studynotes import htmltext
 from studynotes.htmltext import (
     element_html,
     excerpt,
@@ -128,3 +129,70 @@ def test_an_excerpt_of_a_paragraph_that_began_before_the_stretch_read_says_it_go
     cut = excerpt(html, html.index("HERE"))
     assert cut.startswith("…") and "HERE" in cut and "w0<" not in cut
     assert excerpt("<p>short HERE</p>", 9) == "short HERE"  # a whole paragraph: no mark
+
+
+# Markup an excerpt must get right whatever surrounds it: blocks nested and unclosed, stray
+# end tags, inline elements (some around a block), formulas, elements left out, pictures.
+_BIT = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<li>",
+        "</li>",
+        "<ul>",
+        "</ul>",
+        "<div/>",
+        "<em>",
+        "</em>",
+        "<b>",
+        "</b>",
+        '<a class="internal-link" href="/n/x">',
+        "</a>",
+        '<span class="term">',
+        "</span>",
+        "<br>",
+        "<hr>",
+        "<mark>",
+        "</mark>",
+        "<math><mi>x</mi><mo>&lt;</mo></math>",
+        "<math><mrow><mi>y",
+        "<svg><p>hidden</p></svg>",
+        '<sup class="footnote-ref">1</sup>',
+        '<img alt="pic.png" src="p">',
+        "<img src=q>",
+        "<script>x<p>y</script>",
+        "<!-- <p> -->",
+        "word ",
+        "two words ",
+        " spaced  out ",
+        "&amp; more",
+        "long " * 12,
+        "x" * 40,
+    ]
+)
+_MESSY = st.lists(_BIT, min_size=1, max_size=40).map("".join)
+
+
+@given(_MESSY, st.integers(0, 10_000), st.sampled_from([12, 40, 240]))
+@example("<p>ab</p>", 1, 240)  # a place at the first character of a block
+@example("<p>one <em></em></p>two", 2, 240)  # past the block's last text: the next text's
+def test_an_excerpt_read_from_its_block_alone_is_the_one_read_from_the_stretch(
+    html: str, pick: int, width: int
+) -> None:
+    """An excerpt reads only the block that holds its place, when it can: it must be the
+    excerpt that reading the whole stretch near the place gives, for any markup."""
+    starts = [m.start() for m in htmltext.TOKEN.finditer(html)]  # in text, or at a tag
+    at = starts[pick % len(starts)]
+    reach = 4 * width
+    start = 0
+    if at > reach:
+        found = html.find("<", at - reach, at)
+        start = at - reach if found < 0 else found
+    end = len(html)
+    if end - at > reach:
+        found = html.rfind("<", at, at + reach)
+        end = len(html) if found < 0 else found
+    whole = htmltext._one_excerpt(html, start, at, end, width, whole=True)
+    assert excerpt(html, at, width) == whole

@@ -450,7 +450,8 @@ def excerpts(
 def excerpt(html: str, at: int, width: int = 240) -> str:
     """The excerpt of ``html`` around its position ``at`` (see ``excerpts``), reading only
     the stretch near it: a whole note can be long, and a page may cut one from each of
-    hundreds of notes."""
+    hundreds of notes. Of that stretch, only the block that holds ``at`` is read, when the
+    stretch holds all of it."""
     reach = 4 * width  # room for markup, such as MathML, that shows few characters
     start = 0
     if at > reach:  # begin at a tag, so that no tag or entity is cut
@@ -460,7 +461,100 @@ def excerpt(html: str, at: int, width: int = 240) -> str:
     if end - at > reach:
         end = html.rfind("<", at, at + reach)
         end = len(html) if end < 0 else end
-    return excerpts(html[start:end], [at - start], width, cut=(start > 0, end < len(html)))[0]
+    lo, hi = _block_edges(html, start, at, end)
+    if (lo, hi) != (start, end):
+        found = _one_excerpt(html, lo, at, hi, width)
+        if found is not None:
+            return found
+    return _one_excerpt(html, start, at, end, width, whole=True) or ""
+
+
+def _one_excerpt(
+    html: str, start: int, at: int, end: int, width: int, *, whole: bool = False
+) -> str | None:
+    """The excerpt around ``at`` read from ``html[start:end]``; None when ``at`` lies past
+    the last text read and that stretch is not ``whole`` (the next text, beyond ``end``,
+    would be the one the place belongs to)."""
+    part = html[start:end]
+    reading = _Reading(part)
+    center, lo, hi, number = reading.place(part, at - start)
+    if not whole and (not reading.units or at - start >= reading.units[-1].end):
+        return None
+    more = (start > 0 and number == 0, end < len(html) and number in reading.open_at_end)
+    visible = "".join(u.text for u in reading.units)
+    return _cut(reading, visible, center, (lo, hi), width, more)
+
+
+def _block_edges(html: str, start: int, at: int, end: int) -> tuple[int, int]:
+    """The innermost block holding ``at``, as ``_Reading`` reads ``html[start:end]``: from
+    its start tag to the end of its end tag, when both lie in the stretch and no inline
+    element is open around it (else ``start`` and ``end``)."""
+    opened = [-1]  # where each open block starts (-1: before the stretch, or not alone)
+    inline: list[str] = []
+    depth = -1  # blocks opened since ``at`` (-1: not there yet)
+    for kind, tag, m in _block_tags(html, start, end):
+        if depth < 0 and m.start() >= at:
+            if opened[-1] < 0:
+                return start, end
+            depth = 0
+        if depth >= 0:  # after the place: find where its block ends
+            if kind == "open":
+                depth += 1
+            elif kind == "close":
+                if depth == 0:
+                    return opened[-1], m.end()
+                depth -= 1
+        elif kind == "inline":
+            if not m.group(1):
+                if len(inline) < _MAX_OPEN:
+                    inline.append(tag)
+            elif tag in inline:
+                del inline[len(inline) - 1 - inline[::-1].index(tag) :]
+        elif kind == "close":
+            opened.pop()
+            if not opened:
+                opened.append(-1)
+        elif kind == "open":
+            opened.append(-1 if inline else m.start())
+    return (opened[-1], end) if depth >= 0 or opened[-1] >= 0 else (start, end)
+
+
+def _block_tags(html: str, start: int, end: int) -> Iterator[tuple[str, str, re.Match[str]]]:
+    """The tags of ``html[start:end]`` that ``_Reading`` does not skip, each with what it
+    does to blocks (``_kind``), following ``_read``'s rules."""
+    skip: tuple[str, int] | None = None
+    for m in TOKEN.finditer(html, start, end):
+        closing, name, attrs = m.groups()
+        if name is None:
+            continue
+        tag = name.lower()
+        if skip is not None:
+            if tag == skip[0] and tag not in VOID:
+                skip = (tag, skip[1] - 1 if closing else skip[1] + 1)
+            if skip[1] == 0:
+                skip = None
+            continue
+        kind = _kind(tag, bool(closing), attrs)
+        if kind == "skip":
+            skip = (tag, 1)
+        elif kind:
+            yield kind, tag, m
+
+
+def _kind(tag: str, closing: bool, attrs: str) -> str:
+    """What a tag does to ``_Reading``'s blocks: opens or closes one, is inline, starts an
+    element skipped whole ("skip"), or nothing ("")."""
+    if tag in PHRASING and tag != "br":
+        return "skip" if not closing and _left_out(tag, attrs) else "inline"
+    if closing:
+        return "" if tag in _LEFT_OUT or tag in _ATOMIC else "close"
+    if tag == "img" and 'alt="' in attrs:
+        return ""
+    if tag in _ATOMIC or _left_out(tag, attrs):
+        return "" if tag in VOID or attrs.endswith("/") else "skip"
+    if tag in VOID or attrs.endswith("/"):
+        return ""
+    return "open"
 
 
 def visible_text(html: str) -> str:

@@ -20,7 +20,7 @@ from studynotes.db.models import Note
 from studynotes.db.search import mentions
 from studynotes.glossary.marks import MarkTerm, TermMatcher
 from studynotes.htmltext import in_text
-from studynotes.sanitize import inline_excerpt
+from studynotes.sanitize import CONTEXT_WIDTH, inline_excerpt
 from studynotes.web import schemas as s
 
 _NOTES = select(Note.id, Note.slug, Note.title, Note.html).where(
@@ -35,13 +35,19 @@ class _Place:
     context_html: str
 
 
+# An excerpt reads at most this far either side of its place (``htmltext.excerpt``): only
+# so much of a note is copied to mark the name in it.
+_NEAR = 4 * CONTEXT_WIDTH + 16
+
+
 def context_of(html: str, matcher: TermMatcher) -> str | None:
     """The first place in ``html`` where ``matcher`` finds a name in the text, cut out with
     the name in ``<mark>``; None where the text never shows one."""
     for start, end in matcher.places(html):
         if in_text(html, start) and "<" not in html[start:end]:
-            marked = f"{html[:start]}<mark>{html[start:end]}</mark>{html[end:]}"
-            return inline_excerpt(marked, start)
+            lo = max(0, start - _NEAR)
+            near = f"{html[lo:start]}<mark>{html[start:end]}</mark>{html[end : end + _NEAR]}"
+            return inline_excerpt(near, start - lo)
     return None
 
 
