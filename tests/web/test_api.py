@@ -249,3 +249,29 @@ def test_a_large_flat_vault_graph_is_its_most_linked_notes_within_a_megabyte(
     assert len(graph["nodes"]) == 2_000  # not one "Vault" folder that opens onto itself
     assert {f"note-{i}" for i in range(12)} <= {n["id"] for n in graph["nodes"]}
     assert len(answer.content) < 1_000_000
+
+
+def test_a_folders_or_tags_graph_holds_only_its_own_notes(
+    tmp_path: Path,
+    small_vault: Callable[[Path, dict[str, str]], tuple[Settings, Engine, Path]],
+) -> None:
+    """A folder or tag is matched as written: ``_`` and ``%`` are no wildcards, and case
+    counts (SQLite's LIKE ignores it)."""
+    notes = {
+        "My_Notes/A.md": "# A\n\n#a_b\n",
+        "MyXNotes/B.md": "# B\n\n#aXb/c\n",
+        "my_notes/C.md": "# C\n\n#A_B/d\n",
+        "100%/D.md": "# D\n",
+        "100 percent/E.md": "# E\n",
+    }
+    settings, engine, _ = small_vault(tmp_path, notes)
+    with TestClient(create_app(settings, engine=engine)) as client:
+
+        def ids(**params: str) -> set[str]:
+            found = client.get("/api/graph", params=params).json()
+            return {n["id"] for n in found["nodes"]}
+
+        assert ids(folder="My_Notes") == {"my-notes/a"}
+        assert ids(folder="100%") == {"100/d"}
+        assert ids(tag="a_b") == {"my-notes/a"}
+    engine.dispose()

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -178,19 +178,23 @@ def _canvas_id(path: str) -> str:
     return "canvas:" + path
 
 
-def _most_linked(db: Session, ids: Iterable[int], limit: int) -> set[int]:
-    """At most ``limit`` of ``ids``, the most linked first."""
-    wanted = list(ids)
-    if len(wanted) <= limit:
-        return set(wanted)
-    counts: Counter[int] = Counter({i: 0 for i in wanted})
-    chosen = set(wanted)
-    for src, dst in db.execute(_LINKS):
-        if src in chosen:
+def _in_tag(name: str, tag: str) -> bool:
+    """Whether the tag ``name`` is ``tag`` or one nested in it (``a/b`` is in ``a``)."""
+    return name == tag or name.startswith(tag + "/")
+
+
+def _most_linked(ids: set[int], links: Iterable[tuple[int, int]], limit: int) -> set[int]:
+    """At most ``limit`` of ``ids``, the most linked first, then the lowest ids: ``links``
+    (every link) is read only when there are more."""
+    if len(ids) <= limit:
+        return set(ids)
+    counts = dict.fromkeys(ids, 0)
+    for src, dst in links:
+        if src in counts:
             counts[src] += 1
-        if dst in chosen:
+        if dst in counts:
             counts[dst] += 1
-    return {i for i, _ in counts.most_common(limit)}
+    return set(sorted(counts, key=lambda i: (-counts[i], i))[:limit])
 
 
 def _top_folder(path: str, depth: int) -> str:
@@ -198,18 +202,19 @@ def _top_folder(path: str, depth: int) -> str:
     return "/".join(parts[:depth])
 
 
-def _folder_graph(db: Session, within: str, *, total: int) -> s.Graph:
-    """Each folder one level below ``within`` as a node; notes directly in it as their own
-    folder ``within`` (shown as "notes here")."""
-    prefix = within + "/" if within else ""
+def _folder_graph(
+    rows: list[tuple[int, str]], links: Iterable[tuple[int, int]], within: str, *, total: int
+) -> s.Graph:
+    """Each folder one level below ``within`` as a node (at most ``FOLDERS_UP_TO``, the
+    largest first, then by name), from the notes under it (``rows``: id and path) and every
+    link; notes directly in it as their own folder ``within`` (shown as "notes here")."""
     depth = len(within.split("/")) + 1 if within else 1
-    rows = db.execute(select(Note.id, Note.path).where(Note.path.startswith(prefix))).all()
     cluster = {nid: _top_folder(path, depth) for nid, path in rows}
     sizes = Counter(cluster.values())
-    kept = {name for name, _ in sizes.most_common(FOLDERS_UP_TO)}
+    kept = set(sorted(sizes, key=lambda name: (-sizes[name], name))[:FOLDERS_UP_TO])
     weights: Counter[tuple[str, str]] = Counter()
-    for src, dst in db.execute(_LINKS):
-        a, b = cluster.get(src), (cluster.get(dst) if dst is not None else None)
+    for src, dst in links:
+        a, b = cluster.get(src), cluster.get(dst)
         if a is None or b is None or a == b or a not in kept or b not in kept:
             continue
         weights[min(a, b), max(a, b)] += 1
@@ -231,33 +236,85 @@ def _folder_graph(db: Session, within: str, *, total: int) -> s.Graph:
     ]
     edges = [
         s.GraphEdge(source=f"folder:{a}", target=f"folder:{b}", weight=w)
-        for (a, b), w in weights.items()
+        for (a, b), w in sorted(weights.items())
     ]
     return s.Graph(nodes=nodes, edges=edges, level="folders", folder=within, total_notes=total)
 
 
-def graph(db: Session, *, folder: str | None = None, tag: str | None = None) -> s.Graph:
-    """The vault's graph at the detail its size allows (see the module's docstring)."""
-    total = db.execute(select(func.count(Note.id))).scalar_one()
+class _Source(Protocol):
+    """What a graph is drawn from: the database (``_FromDb``), or the graph read once
+    (``GraphData``), so that both draw the same graph by the same steps."""
+
+    def total(self) -> int:
+        """How many notes the vault has."""
+        ...
+
+    def tagged(self, tag: str) -> set[int]:
+        """The notes of ``tag`` and of the tags nested in it."""
+        ...
+
+    def under(self, prefix: str) -> list[tuple[int, str]]:
+        """The id and path of each note whose path starts with ``prefix``."""
+        ...
+
+    def links(self) -> Iterator[tuple[int, int]]:
+        """Every link from a note to another, read only as it is iterated."""
+        ...
+
+    def drawn(self, ids: set[int] | None, *, total: int) -> s.Graph:
+        """The notes of ``ids`` (every note, and every board, when None) and their links."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class _FromDb:
+    db: Session
+
+    def total(self) -> int:
+        return self.db.execute(select(func.count(Note.id))).scalar_one()
+
+    def tagged(self, tag: str) -> set[int]:
+        query = select(NoteTag.note_id, Tag.name).join(Tag, Tag.id == NoteTag.tag_id)
+        query = query.where(or_(Tag.name == tag, Tag.name.startswith(tag + "/", autoescape=True)))
+        return {nid for nid, name in self.db.execute(query) if _in_tag(name, tag)}
+
+    def under(self, prefix: str) -> list[tuple[int, str]]:
+        query = select(Note.id, Note.path).where(Note.path.startswith(prefix, autoescape=True))
+        # SQLite's LIKE ignores case: the path must start with the prefix as written.
+        return [(nid, path) for nid, path in self.db.execute(query) if path.startswith(prefix)]
+
+    def links(self) -> Iterator[tuple[int, int]]:
+        for src, dst in self.db.execute(_LINKS):
+            if dst is not None:
+                yield src, dst
+
+    def drawn(self, ids: set[int] | None, *, total: int) -> s.Graph:
+        return _note_graph(self.db, ids, total=total, level="notes")
+
+
+def _graph(source: _Source, folder: str | None, tag: str | None) -> s.Graph:
+    total = source.total()
     if tag:
-        name = tag.strip("#/")
-        tagged = select(NoteTag.note_id).join(Tag, Tag.id == NoteTag.tag_id)
-        tagged = tagged.where(or_(Tag.name == name, Tag.name.startswith(name + "/")))
-        ids = set(db.execute(tagged).scalars())
-        return _note_graph(db, _most_linked(db, ids, NOTES_UP_TO), total=total, level="notes")
+        ids = source.tagged(tag.strip("#/"))
+        return source.drawn(_most_linked(ids, source.links(), NOTES_UP_TO), total=total)
     if folder is None and total <= NOTES_UP_TO:
-        return _note_graph(db, None, total=total, level="notes")
+        return source.drawn(None, total=total)
     folder = (folder or "").strip("/")
     prefix = folder + "/" if folder else ""
-    rows = db.execute(select(Note.id, Note.path).where(Note.path.startswith(prefix))).all()
+    rows = source.under(prefix)
     ids = {nid for nid, _ in rows}
     if len(ids) > NOTES_UP_TO:
         if any("/" in path[len(prefix) :] for _, path in rows):
-            return _folder_graph(db, folder, total=total)
-        ids = _most_linked(db, ids, NOTES_UP_TO)  # one flat folder: its most linked notes
-    found = _note_graph(db, ids, total=total, level="notes")
+            return _folder_graph(rows, source.links(), folder, total=total)
+        ids = _most_linked(ids, source.links(), NOTES_UP_TO)  # one flat folder: the most linked
+    found = source.drawn(ids, total=total)
     found.folder = folder or None
     return found
+
+
+def graph(db: Session, *, folder: str | None = None, tag: str | None = None) -> s.Graph:
+    """The vault's graph at the detail its size allows (see the module's docstring)."""
+    return _graph(_FromDb(db), folder, tag)
 
 
 def local_graph(db: Session, slug: str) -> s.Graph:
