@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import html
+import importlib
 import json
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from studynotes.config import Settings
@@ -24,6 +27,7 @@ from studynotes.site.output import MANIFEST, OutputError
 from studynotes.web import views
 
 REPO = Path(__file__).parents[2]
+graph_view = importlib.import_module("studynotes.web.views.graph")  # not its function
 
 
 def _build(vault: Path, out: Path, db: str, base: str = "/") -> BuildReport:
@@ -231,6 +235,101 @@ def test_each_notes_graph_file_is_what_the_server_answers(
                 assert views.local_graph_of(data, slug) == views.local_graph(db, slug), slug
             with pytest.raises(views.NotFound):
                 views.local_graph_of(data, "no/such-note")
+    finally:
+        engine.dispose()
+
+
+_NESTED = {  # folders in folders, tags in tags, and a flat folder no link reaches (all ties)
+    "Prompting/Chains/Self-Consistency.md": "---\ntags: [prompting/cot/sc]\n---\n"
+    "# Self-Consistency\n\nMany [[Chain of Thought]] paths, then a vote; [[Least-to-Most]].\n",
+    "Prompting/Chains/Least-to-Most.md": "---\ntags: [prompting/cot]\n---\n"
+    "# Least-to-Most\n\nSmall steps first, as in [[Self-Consistency]] and [[ReAct]].\n",
+    "Prompting/Chains/Deep/Program of Thoughts.md": "---\ntags: [prompting/pot]\n---\n"
+    "# Program of Thoughts\n\nCode for [[Chain of Thought]], as [[Tree of Thoughts]].\n",
+    "Fine-Tuning/Adapters/QLoRA.md": "---\ntags: [peft/lora/qlora]\n---\n"
+    "# QLoRA\n\n[[LoRA]] on a quantised model ([[PEFT]]).\n",
+    **{f"Drills/Drill {i}.md": f"# Drill {i}\n\n#drill/{i % 2}\n" for i in range(5)},
+}
+
+
+def _folders_and_tags(data: views.GraphData) -> tuple[list[str | None], list[str]]:
+    """Every folder of the vault (each prefix of each note's folder, the root as "" and
+    as None) and every tag (each prefix of each tag), with one of each that is not there."""
+    folders: set[str] = set()
+    for note in data.notes.values():
+        parts = note.path.split("/")[:-1]
+        folders.update("/".join(parts[:i]) for i in range(len(parts) + 1))
+    tags = {t for names in data.tags.values() for name in names for t in _prefixes(name)}
+    return [None, *sorted(folders), "No Such Folder"], [*sorted(tags), "#no-such-tag"]
+
+
+def _prefixes(tag: str) -> list[str]:
+    parts = tag.split("/")
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _same_graphs(db: Session, data: views.GraphData) -> None:
+    folders, tags = _folders_and_tags(data)
+    assert "Prompting/Chains/Deep" in folders and "prompting/cot" in tags
+    for folder in folders:
+        assert views.graph_of(data, folder=folder) == views.graph(db, folder=folder), folder
+    for tag in tags:
+        assert views.graph_of(data, tag=tag) == views.graph(db, tag=tag), tag
+
+
+def _indexed(vault: Path, url: str) -> Engine:
+    for name, text in _NESTED.items():
+        (vault / name).parent.mkdir(parents=True, exist_ok=True)
+        (vault / name).write_text(text, encoding="utf-8")
+    engine = open_database(url)
+    index_vault(Settings(vault=vault, db=url), engine)
+    return engine
+
+
+def test_each_folders_and_tags_graph_is_what_the_server_answers(
+    vault: Path, new_database: object
+) -> None:
+    """The site draws every folder's and tag's graph from the graph read once, as the server
+    draws it from queries: the same nodes, edges and links, in the same order."""
+    engine = _indexed(vault, new_database("graphs"))  # type: ignore[operator]
+    try:
+        with Session(engine) as db:
+            _same_graphs(db, views.load_graph_data(db))
+    finally:
+        engine.dispose()
+
+
+def test_a_large_vaults_folder_and_tag_graphs_are_what_the_server_answers(
+    vault: Path, new_database: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the limits, the whole vault and a folder with folders in it are drawn as their
+    folders (the largest, ties by name), and a flat folder or a tag as its most linked
+    notes (ties by id): the site cuts where the server does."""
+    monkeypatch.setattr(graph_view, "NOTES_UP_TO", 3)
+    monkeypatch.setattr(graph_view, "FOLDERS_UP_TO", 5)
+    engine = _indexed(vault, new_database("graphs"))  # type: ignore[operator]
+    try:
+        with Session(engine) as db:
+            data = views.load_graph_data(db)
+            _same_graphs(db, data)
+            whole = views.graph_of(data)
+            tops = Counter(
+                n.path.split("/")[0] if "/" in n.path else "" for n in data.notes.values()
+            )
+            sizes = sorted(tops.values(), reverse=True)
+            assert sizes[:7] == [9, 6, 5, 4, 3, 3, 3]  # five are kept: the cut falls in a tie
+            assert whole.level == "folders"
+            assert [n.folder for n in whole.nodes] == sorted(  # the largest; then by name
+                ["Prompting", "Fine-Tuning", "Drills", "Glossary", ""]
+            )
+            prompting = views.graph_of(data, folder="Prompting")
+            assert prompting.level == "folders" and "folder:Prompting/Chains" in {
+                n.id for n in prompting.nodes
+            }
+            drills = sorted(i for i, n in data.notes.items() if n.path.startswith("Drills/"))
+            first = [data.notes[i].slug for i in drills[:3]]  # five notes, none linked
+            assert [n.id for n in views.graph_of(data, folder="Drills").nodes] == first
+            assert [n.id for n in views.graph_of(data, tag="drill").nodes] == first
     finally:
         engine.dispose()
 

@@ -15,6 +15,7 @@ from studynotes.web.views.glossary_pages import glossary_page
 from studynotes.web.views.graph import (
     GraphData,
     graph,
+    graph_of,
     load_graph_data,
     local_graph,
     local_graph_of,
@@ -49,6 +50,7 @@ __all__ = [
     "folder_page",
     "glossary_page",
     "graph",
+    "graph_of",
     "home",
     "indexed_at",
     "load_glossary",

@@ -331,8 +331,9 @@ def local_graph(db: Session, slug: str) -> s.Graph:
 
 @dataclass(slots=True)
 class GraphData:
-    """Every note, link, tag and board of the index, read once: a site build draws a
-    neighbourhood for each note, the same as ``local_graph`` would, without a query each."""
+    """Every note, link, tag and board of the index, read once: a site build draws each
+    note's neighbourhood (``local_graph_of``), and each folder's and tag's graph
+    (``graph_of``), the same as the server would, without a query each."""
 
     notes: dict[int, _NoteRow]
     ids: dict[str, int]  # slug -> id
@@ -341,6 +342,29 @@ class GraphData:
     tags: dict[int, list[str]]
     boards: _Boards
     boards_of: dict[int, _Boards]  # each note's own links to and places on boards
+    tagged_by: dict[str, set[int]]  # each tag's own notes (not those of the tags inside it)
+
+    # What ``_graph`` reads (``_Source``), answered from memory.
+
+    def total(self) -> int:
+        return len(self.notes)
+
+    def tagged(self, tag: str) -> set[int]:
+        return {i for name, ids in self.tagged_by.items() if _in_tag(name, tag) for i in ids}
+
+    def under(self, prefix: str) -> list[tuple[int, str]]:
+        return [(i, n.path) for i, n in self.notes.items() if n.path.startswith(prefix)]
+
+    def links(self) -> Iterator[tuple[int, int]]:
+        return ((src, dst) for src, targets in self.out.items() for dst in targets)
+
+    def drawn(self, ids: set[int] | None, *, total: int) -> s.Graph:
+        chosen = sorted(self.notes if ids is None else ids)
+        notes = [self.notes[i] for i in chosen if i in self.notes]
+        links = ((src, dst) for src in chosen for dst in self.out.get(src, ()))
+        found = _drawn(notes, links, self.tags, total=total, level="notes")
+        _add_canvases(self.boards, found, {n.id: n.slug for n in notes}, every=ids is None)
+        return found
 
 
 def load_graph_data(db: Session) -> GraphData:
@@ -362,15 +386,26 @@ def load_graph_data(db: Session) -> GraphData:
         boards_of.setdefault(nid, _Boards(boards.names, [], [])).linking.append((nid, board))
     for board, held in boards.holding:
         boards_of.setdefault(held, _Boards(boards.names, [], [])).holding.append((board, held))
+    tags = tags_by_note(db, list(notes))
+    tagged_by: dict[str, set[int]] = defaultdict(set)
+    for nid, names in tags.items():
+        for name in names:
+            tagged_by[name].add(nid)
     return GraphData(
         notes,
         {n.slug: i for i, n in notes.items()},
         out,
         into,
-        tags_by_note(db, list(notes)),
+        tags,
         boards,
         boards_of,
+        tagged_by,
     )
+
+
+def graph_of(data: GraphData, *, folder: str | None = None, tag: str | None = None) -> s.Graph:
+    """``graph`` drawn from ``data``."""
+    return _graph(data, folder, tag)
 
 
 def local_graph_of(data: GraphData, slug: str) -> s.Graph:
