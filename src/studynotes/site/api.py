@@ -1,7 +1,8 @@
 """The JSON the pages' scripts read, as files: what ``/api/...`` answers, asked once per
 question a page can ask (static/js/site.js maps each question to its file).
 
-Each answer comes from the server's own API function in ``web/routes/api.py``.
+Each answer comes from the server's own API function in ``web/routes/api.py``, or from the
+view behind it fed what was read once (the graphs).
 """
 
 from __future__ import annotations
@@ -107,18 +108,19 @@ def trees(links: SiteLinks, tree: views.FolderTree) -> Iterator[JsonFile]:
 
 
 def graphs(
-    db: Session,
+    data: views.GraphData,
     links: SiteLinks,
     folders: Iterable[str],
     tags: Iterable[str],
     kept: Callable[[str], bool] = lambda _: False,
 ) -> Iterator[JsonFile]:
-    """The whole graph, and each folder's and tag's (each note's: ``local_graph``); those
-    that ``kept`` keeps from the last build are not made."""
-    yield _json(links, "api/graph/index.json", api.get_graph(db))
+    """The whole graph, and each folder's and tag's (each note's: ``local_graph``), drawn
+    from the graph read once (``data``) as ``/api/graph`` draws them; those that ``kept``
+    keeps from the last build are not made."""
+    yield _json(links, "api/graph/index.json", views.graph_of(data))
     for folder in folders:
         if not kept(file := _under("api/graph/folder", folder, "index.json")):
-            yield _json(links, file, api.get_graph(db, folder=folder))
+            yield _json(links, file, views.graph_of(data, folder=folder))
     for tag in tags:
         if not kept(file := _under("api/graph/tag", tag, "index.json")):
-            yield _json(links, file, api.get_graph(db, tag=tag))
+            yield _json(links, file, views.graph_of(data, tag=tag))

@@ -312,7 +312,7 @@ def _site_wide(
         for found in (
             *api.terms(links, glossary),
             *api.trees(links, tree),
-            *api.graphs(db, links, folders, tags, kept),
+            *api.graphs(views.load_graph_data(db), links, folders, tags, kept),
         ):
             output.write(found.file, found.data, links.take_asks())
         for shard in search_shards(db):
