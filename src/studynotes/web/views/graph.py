@@ -10,9 +10,11 @@ an answer stays within a few thousand nodes: at 50,000 notes the whole graph was
 from __future__ import annotations
 
 import posixpath
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice, takewhile
 from typing import Literal, Protocol
 
 from sqlalchemy import func, or_, select
@@ -343,6 +345,7 @@ class GraphData:
     boards: _Boards
     boards_of: dict[int, _Boards]  # each note's own links to and places on boards
     tagged_by: dict[str, set[int]]  # each tag's own notes (not those of the tags inside it)
+    paths: list[tuple[str, int]]  # each note's path and id, in order of path
 
     # What ``_graph`` reads (``_Source``), answered from memory.
 
@@ -353,7 +356,8 @@ class GraphData:
         return {i for name, ids in self.tagged_by.items() if _in_tag(name, tag) for i in ids}
 
     def under(self, prefix: str) -> list[tuple[int, str]]:
-        return [(i, n.path) for i, n in self.notes.items() if n.path.startswith(prefix)]
+        after = islice(self.paths, bisect_left(self.paths, (prefix,)), None)
+        return [(i, path) for path, i in takewhile(lambda row: row[0].startswith(prefix), after)]
 
     def links(self) -> Iterator[tuple[int, int]]:
         return ((src, dst) for src, targets in self.out.items() for dst in targets)
@@ -400,6 +404,7 @@ def load_graph_data(db: Session) -> GraphData:
         boards,
         boards_of,
         tagged_by,
+        sorted((n.path, i) for i, n in notes.items()),
     )
 
 
