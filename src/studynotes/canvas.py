@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any, Literal
 
-from studynotes.htmltext import visible_text
+from studynotes.excerpts import visible_text
 from studynotes.markdown import make_parser
 from studynotes.markdown.facts import RawLink, facts
 from studynotes.sanitize import sanitize

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import nh3
 
-from studynotes.htmltext import TAG, VOID, excerpt, excerpts
+from studynotes.excerpts import excerpt, excerpts
+from studynotes.htmltext import TAG, VOID
 
 _TEXT = {
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
@@ -157,7 +158,7 @@ CONTEXT_WIDTH = 240
 
 
 def inline_excerpts(html: str, places: list[int], width: int = CONTEXT_WIDTH) -> list[str]:
-    """The contexts around positions ``places`` of ``html`` (see ``htmltext.excerpts``),
+    """The contexts around positions ``places`` of ``html`` (see ``excerpts.excerpts``),
     sanitised: what every backlink, mention and shortened definition shows."""
     cuts = excerpts(html, places, width)
     clean = {cut: sanitize_inline(cut) for cut in set(cuts)}  # links close together share one

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studynotes.htmltext import visible_text
+from studynotes.excerpts import visible_text
 from studynotes.ingest.parse import parse_note
 from studynotes.paths import VaultPath
 from studynotes.sanitize import CONTEXT_WIDTH, sanitize_inline

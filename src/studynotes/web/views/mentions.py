@@ -35,7 +35,7 @@ class _Place:
     context_html: str
 
 
-# An excerpt reads at most this far either side of its place (``htmltext.excerpt``): only
+# An excerpt reads at most this far either side of its place (``excerpts.excerpt``): only
 # so much of a note is copied to mark the name in it.
 _NEAR = 4 * CONTEXT_WIDTH + 16
 
