@@ -165,7 +165,10 @@ def test_a_first_view_reads_its_note_in_one_statement_outside_a_transaction(
     backlinks = _panel(page.text, 'id="backlinks-h"', "</section>")
     assert "Other" in backlinks and "Third" in backlinks
     reads = [s for s, _ in seen if s != "BEGIN"]  # SQLite's own: it keeps its transaction
-    assert len(reads) == 2, reads  # the page's statement, then the stamp check
+    # The page's statement, then the stamp check; the app's own timer may check the stamp
+    # once more meanwhile, on a busy machine.
+    stamps = [s for s in reads if s.startswith("SELECT meta.value")]
+    assert len(reads) - len(stamps) == 1 and 1 <= len(stamps) <= 2, reads
     if live.engine.dialect.name == "postgresql":
         assert not any(in_transaction for _, in_transaction in seen)
 
