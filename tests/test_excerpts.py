@@ -128,14 +128,6 @@ def test_an_excerpt_read_from_its_block_alone_is_the_one_read_from_the_stretch(
     excerpt that reading the whole stretch near the place gives, for any markup."""
     starts = [m.start() for m in TOKEN.finditer(html)]  # in text, or at a tag
     at = starts[pick % len(starts)]
-    reach = 4 * width
-    start = 0
-    if at > reach:
-        found = html.find("<", at - reach, at)
-        start = at - reach if found < 0 else found
-    end = len(html)
-    if end - at > reach:
-        found = html.rfind("<", at, at + reach)
-        end = len(html) if found < 0 else found
+    start, end = reading._stretch(html, at, width)
     whole = reading._one_excerpt(html, start, at, end, width, whole=True)
     assert excerpt(html, at, width) == whole

@@ -329,21 +329,28 @@ def excerpt(html: str, at: int, width: int = 240) -> str:
     the stretch near it: a whole note can be long, and a page may cut one from each of
     hundreds of notes. Of that stretch, only the block that holds ``at`` is read, when the
     stretch holds all of it."""
-    reach = 4 * width  # room for markup, such as MathML, that shows few characters
-    start = 0
-    if at > reach:  # begin at a tag, so that no tag or entity is cut
-        start = html.find("<", at - reach, at)
-        start = at - reach if start < 0 else start
-    end = len(html)
-    if end - at > reach:
-        end = html.rfind("<", at, at + reach)
-        end = len(html) if end < 0 else end
+    start, end = _stretch(html, at, width)
     lo, hi = _block_edges(html, start, at, end)
     if (lo, hi) != (start, end):
         found = _one_excerpt(html, lo, at, hi, width)
         if found is not None:
             return found
     return _one_excerpt(html, start, at, end, width, whole=True) or ""
+
+
+def _stretch(html: str, at: int, width: int) -> tuple[int, int]:
+    """Where an excerpt around ``at`` may read: a few widths either side, from a tag to a
+    tag, so that no tag or entity is cut."""
+    reach = 4 * width  # room for markup, such as MathML, that shows few characters
+    start = 0
+    if at > reach:
+        start = html.find("<", at - reach, at)
+        start = at - reach if start < 0 else start
+    end = len(html)
+    if end - at > reach:
+        end = html.rfind("<", at, at + reach)
+        end = len(html) if end < 0 else end
+    return start, end
 
 
 def _one_excerpt(
