@@ -25,11 +25,20 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 # Workers fork from a server that has the parser loaded, not a fresh interpreter.
 _PRELOAD = ["studynotes.ingest.work"]
+
+
+def start_server(preload: Sequence[str] = tuple(_PRELOAD)) -> None:
+    """Start the fork server now, loading ``preload``, so that a pool made later (with the
+    same modules) forks its workers at once instead of waiting for those imports: the
+    caller goes on with other work meanwhile. Does nothing when the server is running."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    forkserver.ensure_running()
 
 
 def make_pool(

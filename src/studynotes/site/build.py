@@ -34,7 +34,16 @@ from studynotes.site.output import SiteOutput, WriteReport, check_output
 from studynotes.site.pages import SiteSource, note_slugs, request_for, site_pages
 from studynotes.site.plan import Plan, Snapshot, changed_notes, plan_rebuild, snapshot
 from studynotes.site.search import search_shards
-from studynotes.site.work import BATCH, Batch, Item, Kind, Makers, site_app, workers_for
+from studynotes.site.work import (
+    BATCH,
+    Batch,
+    Item,
+    Kind,
+    Makers,
+    site_app,
+    start_makers,
+    workers_for,
+)
 from studynotes.urls import note_url, term_url
 from studynotes.web import views
 from studynotes.web.routes import pages
@@ -125,6 +134,8 @@ def build_site(
             output.keep_all()
             return BuildReport(workers=0, written=output.finish())
         slugs = note_slugs(db)
+        if not _may_keep(output, code) and workers_for(settings, len(slugs), workers) > 1:
+            start_makers()  # everything is made: the workers load while the snapshot is read
         glossary = views.load_glossary(db)
         now = snapshot(db)
         plan = _plan(db, output, code, now, glossary)
@@ -163,6 +174,11 @@ def build_site(
     report.lap("files", started)
     report.written = output.finish()
     return report
+
+
+def _may_keep(output: SiteOutput, code: str) -> bool:
+    """Whether the last build (made by this code) left a snapshot to plan a rebuild from."""
+    return output.state_before.get("code") == code and bool(output.state_before.get("snapshot"))
 
 
 def _plan(

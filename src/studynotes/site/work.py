@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from studynotes.config import Settings
 from studynotes.db.session import open_database
-from studynotes.ingest.pool import make_pool
+from studynotes.ingest.pool import make_pool, start_server
 from studynotes.site import api
 from studynotes.site.links import SiteLinks
 from studynotes.site.output import SiteOutput, Written, put
@@ -29,12 +29,13 @@ from studynotes.site.pages import note_page, request_for, term_page
 from studynotes.web import deps, views
 from studynotes.web.app import attach_index, create_app
 
-__all__ = ["BATCH", "Batch", "Item", "Kind", "Makers", "site_app", "workers_for"]
+__all__ = ["BATCH", "Batch", "Item", "Kind", "Makers", "site_app", "start_makers", "workers_for"]
 
 Kind = Literal["notes", "terms", "graphs", "previews"]
 Item = tuple[str, str]  # a slug (of a note or a term); for a preview, with its anchor
 BATCH = 100  # items a batch: small enough to spread, big enough to be worth sending
 PARALLEL_FROM = 400  # notes; below, starting workers costs more than it saves
+_PRELOAD = ["studynotes.site.work"]  # what the workers fork with
 
 
 @dataclass(slots=True)
@@ -131,7 +132,7 @@ class Makers:
             url = engine.url.render_as_string(hide_password=False)
             self._pool = make_pool(
                 workers,
-                preload=["studynotes.site.work"],
+                preload=_PRELOAD,
                 init=_init,
                 initargs=(settings, url, base, output.root, output.before),
             )
@@ -146,6 +147,12 @@ class Makers:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_makers() -> None:
+    """Begin loading what the worker processes need, before ``Makers`` asks for them: the
+    caller goes on meanwhile, and the workers then start at once."""
+    start_server(_PRELOAD)
 
 
 def workers_for(settings: Settings, notes: int, asked: int | None) -> int:
