@@ -10,12 +10,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from studynotes.cjk import has_cjk
-from studynotes.db.search.portable import window_snippets
 from studynotes.db.search.query import WORD, fold
 from studynotes.db.search.schema import run
-from studynotes.db.search.snippets import as_text
 
-__all__ = ["pg_mentions"]
+__all__ = ["pg_mention_ids"]
 
 _UNLINKED = (
     " AND d.note_id != :me AND d.note_id NOT IN (SELECT source_id FROM links WHERE target_id = :me)"
@@ -26,11 +24,12 @@ def _like(phrase: str) -> str:
     return "%" + phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def pg_mentions(
+def pg_mention_ids(
     conn: Connection, wanted: Sequence[str], unlinked_from: int | None, limit: int
-) -> list[tuple[int, str]]:
-    """As ``mentions.mentions``: ``(note id, plain-text snippet)``, in the order found."""
-    found: dict[int, str] = {}
+) -> list[tuple[int, tuple[str, ...]]]:
+    """As ``mentions.mention_ids``: ``(note id, (the phrase that found it,))``, in the order
+    found."""
+    found: dict[int, tuple[str, ...]] = {}
     for phrase in wanted:
         params: dict[str, Any] = {"n": limit}
         if has_cjk(phrase):
@@ -48,9 +47,8 @@ def pg_mentions(
         # ``+ 0``: ordered by the key's index, the planner read every row to filter it
         # (13 ms at 3,000 notes); this way the GIN index finds the few, then they are sorted.
         sql = f"SELECT d.note_id FROM search_docs d WHERE {where} ORDER BY d.note_id + 0 LIMIT :n"
-        new = [nid for nid in run(conn, sql, params).scalars() if nid not in found]
-        for nid, snippet in window_snippets(conn, new, [phrase]).items():
-            found[nid] = as_text(snippet)
+        for nid in run(conn, sql, params).scalars():
+            found.setdefault(nid, (phrase,))
         if len(found) >= limit:
             break
     return list(found.items())[:limit]
