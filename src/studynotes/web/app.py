@@ -31,6 +31,7 @@ from studynotes.sanitize import inline_excerpt
 from studynotes.web import views
 from studynotes.web.head import HeadAsGet
 from studynotes.web.live import Broker
+from studynotes.web.note_list import note_list_html
 from studynotes.web.pagecache import PageCache, PerIndex
 from studynotes.web.peers import Peers
 from studynotes.web.readers import ReaderGate
@@ -148,6 +149,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, watch: bool 
     # anyway: no looking for changed template files (three stats per page) on every render.
     templates.env.auto_reload = False
     templates.env.globals["url"] = UrlBuilder(static_dir)
+    templates.env.globals["note_list"] = note_list_html
     # A static build (``studynotes build``) leaves out what needs a server: study mode.
     templates.env.globals["static_site"] = None  # or the site's base path, e.g. "/notes/"
     # A definition shortened for a list: cut between tags, never inside one, and sanitised.
