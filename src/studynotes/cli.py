@@ -222,7 +222,7 @@ def build(paths: tuple[Path, ...], db: str | None, base_url: str) -> None:
         raise click.UsageError("give at most VAULT and OUT")
     vault, out = (paths[0], paths[1]) if len(paths) == 2 else (None, paths[0])
     settings = _settings(vault=vault, db=db)
-    from studynotes.site.build import build_site  # only this command needs it
+    from studynotes.site.build import build_site, start_early  # only this command needs it
     from studynotes.site.output import OutputError, check_output
 
     try:
@@ -230,6 +230,7 @@ def build(paths: tuple[Path, ...], db: str | None, base_url: str) -> None:
     except OutputError as exc:
         _fail(str(exc))
     engine = _open(settings)
+    start_early(settings, engine, out)
     report = _index(settings, engine)
     click.echo(report.summary())
     try:

@@ -30,7 +30,8 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 # Workers fork from a server that has the parser loaded, not a fresh interpreter.
-_PRELOAD = ["studynotes.ingest.work"]
+INDEXER_MODULES = ("studynotes.ingest.work",)
+_PRELOAD = list(INDEXER_MODULES)
 
 
 def start_server(preload: Sequence[str] = tuple(_PRELOAD)) -> None:

@@ -21,16 +21,17 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from fastapi import FastAPI
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from studynotes import __version__
 from studynotes.config import Settings
 from studynotes.db.models import Note
+from studynotes.ingest.pool import INDEXER_MODULES
 from studynotes.resources import resource_dir
 from studynotes.site import api
 from studynotes.site.links import SiteLinks, page_file
-from studynotes.site.output import SiteOutput, WriteReport, check_output
+from studynotes.site.output import MANIFEST, SiteOutput, WriteReport, check_output
 from studynotes.site.pages import SiteSource, note_slugs, request_for, site_pages
 from studynotes.site.plan import Plan, Snapshot, changed_notes, plan_rebuild, snapshot
 from studynotes.site.search import search_shards
@@ -49,7 +50,7 @@ from studynotes.web import views
 from studynotes.web.routes import pages
 from studynotes.web.views.graph import NOTES_UP_TO
 
-__all__ = ["BuildReport", "build_site", "normal_base"]
+__all__ = ["BuildReport", "build_site", "normal_base", "start_early"]
 
 
 @dataclass(slots=True)
@@ -174,6 +175,19 @@ def build_site(
     report.lap("files", started)
     report.written = output.finish()
     return report
+
+
+def start_early(settings: Settings, engine: Engine, out: Path) -> None:
+    """Called by ``studynotes build`` before the vault is indexed again: when the whole site
+    will be made (``out`` holds no earlier build) by worker processes, they start loading
+    now, on another core, and are ready when the index is. The indexer's own workers, if
+    it needs them, fork from the same loaded server."""
+    if (out / MANIFEST).is_file():
+        return
+    with Session(engine) as db:
+        notes = db.scalar(select(func.count()).select_from(Note)) or 0
+    if workers_for(settings, notes, None) > 1:
+        start_makers(also=INDEXER_MODULES)
 
 
 def _may_keep(output: SiteOutput, code: str) -> bool:

@@ -9,7 +9,7 @@ pictures, previews), since those are gathered by the process that writes the sit
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,10 +149,11 @@ class Makers:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def start_makers() -> None:
-    """Begin loading what the worker processes need, before ``Makers`` asks for them: the
-    caller goes on meanwhile, and the workers then start at once."""
-    start_server(_PRELOAD)
+def start_makers(also: Sequence[str] = ()) -> None:
+    """Begin loading what the worker processes need (and the modules ``also``), before
+    ``Makers`` asks for them: the caller goes on meanwhile, and the workers then start at
+    once."""
+    start_server([*_PRELOAD, *also])
 
 
 def workers_for(settings: Settings, notes: int, asked: int | None) -> int:
