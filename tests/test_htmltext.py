@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studynotes.htmltext import element_html, section_html, sections_html
+from studynotes.htmltext import element_html, pieces, section_html, sections_html, tags
 
 HTML = (
     '<h1 id="a">A</h1><p>a1</p><h2 id="b">B</h2><p id="^blk">b1 <em>x</em></p>'
@@ -55,3 +55,27 @@ def test_all_sections_read_at_once_are_each_section_read_alone(html: str) -> Non
 def test_element_is_cut_out_whole() -> None:
     assert element_html(HTML, "^blk") == '<p id="^blk">b1 <em>x</em></p>'
     assert element_html(HTML, "nope") is None
+
+
+_MESSY = st.lists(
+    st.sampled_from(
+        [
+            "<p>", "</p>", "<P>", "<br>", "<br/>", "<img src=x>", "<div/>", "<H2 id=\"a\">",
+            "</h2>", "text", "a < b", "<!-- <p> -->", "<<b>", "< i>", "</ em>", "<!doctype>",
+            "<b", ">", "</", "<x-y>", "</x-y>", "&lt;",
+        ]
+    ),
+    max_size=14,
+).map("".join)  # fmt: skip
+
+
+@given(_MESSY)
+def test_tags_are_the_tag_pieces_whatever_the_text_holds(html: str) -> None:
+    """``tags`` skips the text when it may: what it finds is what ``pieces`` reads."""
+    expected = [
+        (p.start, p.text, p.tag, p.closing, p.depth)
+        for p in pieces(html)
+        if p.tag is not None and p.tag != "!"
+    ]
+    found = [(m.start(), m.group(0), tag, closing, depth) for m, tag, closing, depth in tags(html)]
+    assert found == expected
