@@ -74,3 +74,40 @@ def test_a_url_asked_twice_on_a_page_is_asked_for_each_time() -> None:
     assert links.take_asks() == ("f:a.png",)
     links.html(page)  # the next page asks again, though the URL is known by now
     assert links.take_asks() == ("f:a.png",)
+
+
+def _data_by_the_rule(links: SiteLinks, value: object) -> object:
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if isinstance(item, str) and "html" in key:
+                out[key] = links.html(item)
+            elif isinstance(item, str) and key in ("url", "href", "source", "note_url"):
+                out[key] = links.url(item)
+            else:
+                out[key] = _data_by_the_rule(links, item)
+        return out
+    if isinstance(value, list):
+        return [_data_by_the_rule(links, v) for v in value]
+    return value
+
+
+_JSON = st.recursive(
+    st.one_of(_URLS, st.integers(), st.none(), st.booleans(), _PIECES),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(["url", "href", "source", "note_url", "html", "definition_html", "x"]),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=12,
+)
+
+
+@given(_JSON)
+def test_json_data_has_its_urls_and_html_made_the_sites_by_key(value: object) -> None:
+    fast, plain = SiteLinks("/sub/"), SiteLinks("/sub/")
+    assert fast.data(value) == _data_by_the_rule(plain, value)
+    assert fast.take_asks() == plain.take_asks()

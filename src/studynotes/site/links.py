@@ -34,6 +34,7 @@ _ATTR_NAMES = ("href", "src", "action", "data", "poster")
 # so (as with ``_ATTR``, the names are checked after the rarer ``": "/``).
 _JSON_URL = re.compile(r'":\s*"(/[^"\\]*)"')
 _JSON_KEYS = ('"url', '"source', '"note_url')
+_URL_KEYS = frozenset({"url", "href", "source", "note_url"})  # JSON keys whose value is a URL
 _PREVIEW_LINK = re.compile(r'data-slug="([^"]*)"(?: data-anchor="([^"]*)")?')
 
 
@@ -177,13 +178,15 @@ class SiteLinks:
         if isinstance(value, dict):
             out: dict[str, Any] = {}
             for key, item in value.items():
-                if isinstance(item, str) and "html" in key:
-                    out[key] = self.html(item)
-                elif isinstance(item, str) and key in ("url", "href", "source", "note_url"):
-                    out[key] = self.url(item)
-                else:
-                    out[key] = self.data(item)
+                if isinstance(item, str):
+                    if "html" in key:
+                        item = self.html(item)
+                    elif key in _URL_KEYS:
+                        item = self.url(item)
+                elif isinstance(item, (dict, list)):
+                    item = self.data(item)
+                out[key] = item
             return out
-        if isinstance(value, list):
-            return [self.data(v) for v in value]
+        if isinstance(value, list):  # a graph's edges: thousands of numbers, left as they are
+            return [self.data(v) if isinstance(v, (dict, list)) else v for v in value]
         return value
