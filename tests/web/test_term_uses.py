@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from studynotes.config import Settings
 from studynotes.db.session import open_database
 from studynotes.ingest.pipeline import index_vault
+from studynotes.web import views
 from studynotes.web.app import create_app
 
 _FILLER = " ".join(f"filler{i}" for i in range(120))  # longer than a snippet
@@ -73,3 +75,15 @@ def test_an_unlinked_mention_split_by_formatting_is_shown_in_the_index_words(
     note = client.get("/api/notes/self-attention").json()
     mentions = {m["slug"]: m["context_html"] for m in note["unlinked_mentions"]}
     assert "Self Attention scale badly" in mentions["musing"]
+
+
+def test_a_terms_page_reads_the_same_term_from_the_glossary_as_from_the_index(
+    client: TestClient,
+) -> None:
+    with Session(client.app.state.reader) as db:
+        glossary = views.load_glossary(db)
+        assert glossary.terms
+        for slug in glossary.terms:
+            assert views.term_detail(db, slug, glossary) == views.term_detail(db, slug)
+        with pytest.raises(views.NotFound):
+            views.term_detail(db, "no-such-term", glossary)

@@ -266,7 +266,7 @@ def glossary_page(
 
 @router.get("/glossary/{slug}", response_class=HTMLResponse)
 def term_page(request: Request, slug: str, db: SessionDep, glossary: GlossaryDep) -> HTMLResponse:
-    term = views.term_detail(db, slug)
+    term = views.term_detail(db, slug, glossary)
     return _render(
         request, "term.html", term, term.term, terms_json=glossary.tooltips(term.definition_html)
     )

@@ -129,11 +129,15 @@ def load_glossary(db: Session) -> Glossary:
     )
 
 
-def term_detail(db: Session, slug: str) -> s.TermDetail:
-    found = _terms(db, Term.slug == slug)
-    if not found:
+def term_detail(db: Session, slug: str, glossary: Glossary | None = None) -> s.TermDetail:
+    """The term and the notes that use it; its summary from ``glossary`` (of this index
+    run) when given, else read."""
+    if glossary is not None:
+        term = glossary.terms.get(slug)
+    else:
+        term = next(iter(_terms(db, Term.slug == slug)), None)
+    if term is None:
         raise NotFound(f"no glossary term with slug {slug!r}")
-    term = found[0]
     return s.TermDetail(
         **term.model_dump(), occurrences=occurrences(db, [term.term, *term.aliases])
     )
