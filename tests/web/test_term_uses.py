@@ -8,10 +8,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from tests.web.conftest import index_notes
 
-from studynotes.config import Settings
-from studynotes.db.session import open_database
-from studynotes.ingest.pipeline import index_vault
 from studynotes.web import views
 from studynotes.web.app import create_app
 
@@ -35,13 +33,8 @@ NOTES = {
 def client(
     tmp_path_factory: pytest.TempPathFactory, session_database: Callable[[str], str]
 ) -> Iterator[TestClient]:
-    vault = tmp_path_factory.mktemp("term-uses") / "vault"
-    vault.mkdir()
-    for name, text in NOTES.items():
-        (vault / name).write_text(text, encoding="utf-8")
-    settings = Settings(vault=vault, db=session_database("term_uses"), workers=1)
-    engine = open_database(settings.database_url())
-    index_vault(settings, engine)
+    root = tmp_path_factory.mktemp("term-uses")
+    settings, engine, _ = index_notes(root, NOTES, session_database("term_uses"))
     with TestClient(create_app(settings, engine=engine)) as test_client:
         yield test_client
     engine.dispose()
