@@ -200,7 +200,7 @@ def _plan(
 ) -> Plan | None:
     """What this build must make again, if the last one was made by this code at this base
     path (None: everything)."""
-    if output.state_before.get("code") != code:
+    if not _may_keep(output, code):
         return None
     before = Snapshot.load(output.state_before.get("snapshot"))
     if before is None:
